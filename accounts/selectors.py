@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .models import Company, Profile
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+def company_of_user(user: AbstractBaseUser | AnonymousUser | None) -> Company | None:
+    if user is None or not user.is_authenticated:
+        return None
+    profile = Profile.objects.select_related("company").filter(user=user).first()
+    return profile.company if profile else None
+
+
+def company_id_of_user(user: AbstractBaseUser | AnonymousUser | None) -> int | None:
+    if user is None or not user.is_authenticated:
+        return None
+    cached = getattr(user, "_kofu_company_id", "unset")
+    if cached == "unset":
+        cached = Profile.objects.filter(user=user).values_list("company_id", flat=True).first()
+        user._kofu_company_id = cached  # type: ignore[union-attr]
+    return cached
+
+
+def language_of_user(user: AbstractBaseUser) -> str:
+    language = Profile.objects.filter(user=user).values_list("language", flat=True).first()
+    return language or Profile.Language.JA

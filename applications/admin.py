@@ -1,0 +1,56 @@
+from django.contrib import admin
+
+from .models import Application, CostType, Decision, DocumentType, SubsidyRound
+
+
+@admin.register(SubsidyRound)
+class SubsidyRoundAdmin(admin.ModelAdmin):
+    list_display = ["name", "fiscal_year", "opens_at", "closes_at", "budget", "decided_total"]
+    readonly_fields = ["decided_total"]
+    filter_horizontal = ["eligible_cost_types", "required_document_types"]
+    fieldsets = [
+        (None, {"fields": ["name", "fiscal_year", "legal_basis"]}),
+        ("Window", {"fields": ["opens_at", "closes_at", "results_report_deadline"]}),
+        ("Money", {"fields": ["budget", "decided_total", "rate_numerator", "rate_denominator",
+                              "cap_per_trainee", "cap_per_company", "rounding_unit"]}),
+        ("Rules", {"fields": ["eligible_cost_types", "required_document_types",
+                              "correction_deadline_business_days", "year_end_closure",
+                              "requires_declaration"]}),
+    ]
+
+
+@admin.register(CostType, DocumentType)
+class NamedAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ja", "name_en"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read-only: applications change only through their workflow."""
+
+    list_display = ["id", "company", "round", "status", "requested_amount", "decided_amount",
+                    "confirmed_amount"]
+    list_filter = ["status", "round"]
+    list_select_related = ["company", "round"]
+    search_fields = ["company__name", "company__corporate_number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["id", "application", "kind", "amount", "prepared_by", "decided_by",
+                    "decided_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,118 @@
+"""Applicant drafting endpoints: HTTP in, one service call, HTTP out."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from audit.selectors import events_for
+
+from . import services
+from .selectors import application_get_for_user, application_list_for_user, round_list_open
+from .serializers import (
+    ApplicationCreateSerializer,
+    ApplicationSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    SubsidyRoundSerializer,
+    TrainingLineInputSerializer,
+    TrainingLineSerializer,
+)
+
+
+class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    """Subsidy rounds whose application window is open now."""
+
+    serializer_class = SubsidyRoundSerializer
+
+    def get_queryset(self):
+        return round_list_open().prefetch_related("eligible_cost_types", "required_document_types")
+
+
+class AuditEventSerializerMixin:
+    @staticmethod
+    def event_rows(application) -> list[dict]:
+        return [
+            {"at": event.occurred_at, "actor": event.actor.get_username() if event.actor else None,
+             "role": event.actor_role, "action": event.action, "from": event.from_status,
+             "to": event.to_status, "reason": event.reason, "data": event.data}
+            for event in events_for(application)
+        ]
+
+
+class ApplicationDraftViewSet(
+    AuditEventSerializerMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Applications the user may see: their company's, or all for staff-side roles."""
+
+    serializer_class = ApplicationSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return application_list_for_user(self.request.user).prefetch_related(
+            "training_lines__cost_type", "documents__document_type", "correction_requests",
+            "decisions", "actual_costs__cost_type",
+        )
+
+    def get_object(self):
+        return application_get_for_user(self.request.user, int(self.kwargs["pk"]))
+
+    def _detail(self, application_id: int, code: int = status.HTTP_200_OK) -> Response:
+        application = application_get_for_user(self.request.user, application_id)
+        return Response(ApplicationSerializer(application).data, status=code)
+
+    @extend_schema(request=ApplicationCreateSerializer, responses={201: ApplicationSerializer})
+    def create(self, request: Request) -> Response:
+        data = _valid(ApplicationCreateSerializer, request.data)
+        application = services.application_create(
+            round_id=data["round"], by=request.user, plan_summary=data["plan_summary"]
+        )
+        return self._detail(application.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=TrainingLineInputSerializer, responses={201: TrainingLineSerializer})
+    @action(detail=True, methods=["post"], url_path="training-lines")
+    def training_lines(self, request: Request, pk: str) -> Response:
+        application = self.get_object()
+        data = _valid(TrainingLineInputSerializer, request.data)
+        line = services.training_line_add(
+            application_id=application.pk, line=services.TrainingLineInput(**data), by=request.user
+        )
+        return Response(TrainingLineSerializer(line).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"training-lines/(?P<line_id>\d+)")
+    def training_line_delete(self, request: Request, pk: str, line_id: str) -> Response:
+        application = self.get_object()
+        services.training_line_remove(application_id=application.pk, line_id=int(line_id),
+                                      by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def documents(self, request: Request, pk: str) -> Response:
+        application = self.get_object()
+        data = _valid(DocumentUploadSerializer, request.data)
+        document = services.document_upload(
+            application_id=application.pk, document_type=data["document_type"],
+            file=data["file"], by=request.user,
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def events(self, request: Request, pk: str) -> Response:
+        """The application's audit trail: who did what, when, why."""
+        return Response(self.event_rows(self.get_object()))
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

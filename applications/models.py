@@ -1,0 +1,401 @@
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from accounts.models import Company
+from core.roles import Role
+
+from .permissions import company_member, role_required
+
+
+class _Named(models.Model):
+    code = models.SlugField(unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "ja").startswith("en") else self.name_ja
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CostType(_Named):
+    """A kind of training cost (tuition, exam fee, …); a round lists which are eligible."""
+
+    class Meta(_Named.Meta):
+        verbose_name = _("cost type")
+
+
+class DocumentType(_Named):
+    class Stage(models.TextChoices):
+        APPLICATION = "application", _("application")
+        RESULTS = "results", _("results report")
+
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.APPLICATION)
+
+    class Meta(_Named.Meta):
+        verbose_name = _("document type")
+
+
+class SubsidyRound(models.Model):
+    """A call (公募) of the training subsidy: its window, budget and grant rules."""
+
+    name = models.CharField(_("name"), max_length=200)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    opens_at = models.DateTimeField(_("application window opens"))
+    closes_at = models.DateTimeField(_("application window closes"))
+    budget = models.PositiveBigIntegerField(_("total budget (yen)"))
+    decided_total = models.PositiveBigIntegerField(
+        _("granted so far (yen)"), default=0, editable=False
+    )
+    rate_numerator = models.PositiveSmallIntegerField(_("subsidy rate numerator"), default=1)
+    rate_denominator = models.PositiveSmallIntegerField(_("subsidy rate denominator"), default=2)
+    cap_per_trainee = models.PositiveBigIntegerField(_("cap per trainee (yen)"))
+    cap_per_company = models.PositiveBigIntegerField(_("cap per company (yen)"))
+    rounding_unit = models.PositiveIntegerField(_("rounding unit (yen, rounded down)"), default=1000)
+    eligible_cost_types = models.ManyToManyField(CostType, verbose_name=_("eligible cost types"))
+    required_document_types = models.ManyToManyField(
+        DocumentType, verbose_name=_("required documents"), blank=True
+    )
+    correction_deadline_business_days = models.PositiveSmallIntegerField(
+        _("correction deadline (business days)"), default=10
+    )
+    results_report_deadline = models.DateField(_("results report due"))
+    requires_declaration = models.BooleanField(
+        _("requires a registered promotion declaration"), default=False
+    )
+    year_end_closure = models.BooleanField(
+        _("business days skip the year-end closure (12/29–1/3)"), default=True
+    )
+    legal_basis = models.CharField(
+        _("legal basis"),
+        max_length=300,
+        default="人材育成支援補助金交付要綱",
+        help_text=_("Cited on every decision of this round."),
+    )
+
+    class Meta:
+        verbose_name = _("subsidy round")
+        ordering = ["-fiscal_year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_total__lte=F("budget")), name="round_decided_within_budget"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="round_window_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(rate_denominator__gt=0) & Q(rate_numerator__lte=F("rate_denominator")),
+                name="round_rate_is_a_fraction_up_to_one",
+            ),
+            models.CheckConstraint(condition=Q(rounding_unit__gt=0), name="round_rounding_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def rate(self) -> Fraction:
+        return Fraction(self.rate_numerator, self.rate_denominator)
+
+    @property
+    def remaining_budget(self) -> int:
+        return self.budget - self.decided_total
+
+    def is_open(self, at: dt.datetime | None = None) -> bool:
+        at = at or timezone.now()
+        return self.opens_at <= at < self.closes_at
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    """A training-subsidy application (交付申請) and its lifecycle."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned for correction")
+        SCREENING = "screening", _("in screening")
+        DECISION_PENDING = "decision_pending", _("awaiting grant decision")
+        GRANTED = "granted", _("granted")
+        REJECTED = "rejected", _("not granted")
+        RESULTS_SUBMITTED = "results_submitted", _("results reported")
+        RESULTS_CHECKED = "results_checked", _("results checked")
+        CONFIRMED = "confirmed", _("amount confirmed")
+        PAID = "paid", _("paid")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        LAPSED = "lapsed", _("lapsed")
+
+    ENDED = (Status.REJECTED, Status.PAID, Status.WITHDRAWN, Status.LAPSED)
+    WITHDRAWABLE = (
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.RETURNED,
+        Status.SCREENING,
+        Status.DECISION_PENDING,
+    )
+
+    round = models.ForeignKey(SubsidyRound, on_delete=models.PROTECT, related_name="applications")
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="applications")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True)
+    plan_summary = models.TextField(_("training plan"), blank=True)
+    requested_amount = models.PositiveBigIntegerField(_("requested amount (yen)"), null=True)
+    decided_amount = models.PositiveBigIntegerField(_("granted amount (yen)"), null=True)
+    confirmed_amount = models.PositiveBigIntegerField(_("confirmed amount (yen)"), null=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_on = models.DateField(_("grant decision date"), null=True, blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    results_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("subsidy application")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("check_documents", "Can check application documents"),
+            ("screen_application", "Can screen applications"),
+            ("decide_grant", "Can make grant decisions and confirm amounts"),
+            ("check_results", "Can check results reports"),
+            ("release_payment", "Can release payments"),
+        ]
+        indexes = [models.Index(fields=["round", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.company}"
+
+    @property
+    def reference(self) -> str:
+        return f"SUB-{self.round.fiscal_year}-{self.pk:06d}" if self.pk else "SUB-new"
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status in self.ENDED
+
+    # Transitions change only this row's fields; services do everything else.
+
+    @transition(status, source=Status.DRAFT, target=Status.SUBMITTED, permission=company_member)
+    def submit(self, *, requested_amount: int) -> None:
+        self.requested_amount = requested_amount
+        self.submitted_at = timezone.now()
+
+    @transition(
+        status, source=Status.SUBMITTED, target=Status.RETURNED,
+        permission=role_required(Role.STAFF),
+    )
+    def return_for_correction(self) -> None:
+        pass
+
+    @transition(status, source=Status.RETURNED, target=Status.SUBMITTED, permission=company_member)
+    def resubmit(self, *, requested_amount: int) -> None:
+        self.requested_amount = requested_amount
+        self.submitted_at = timezone.now()
+
+    @transition(status, source=Status.RETURNED, target=Status.LAPSED)
+    def lapse(self) -> None:
+        pass
+
+    @transition(
+        status, source=Status.SUBMITTED, target=Status.SCREENING,
+        permission=role_required(Role.STAFF),
+    )
+    def accept_documents(self) -> None:
+        pass
+
+    @transition(
+        status, source=Status.SCREENING, target=Status.DECISION_PENDING,
+        permission=role_required(Role.STAFF),
+    )
+    def record_screening(self, *, by_user: object) -> None:
+        self.screened_by = by_user
+
+    @transition(
+        status, source=Status.DECISION_PENDING, target=Status.GRANTED,
+        permission=role_required(Role.APPROVER),
+    )
+    def grant(self, *, amount: int, decided_on: dt.date) -> None:
+        self.decided_amount = amount
+        self.decided_on = decided_on
+
+    @transition(
+        status, source=Status.DECISION_PENDING, target=Status.REJECTED,
+        permission=role_required(Role.APPROVER),
+    )
+    def reject(self, *, decided_on: dt.date) -> None:
+        self.decided_on = decided_on
+
+    @transition(status, source=Status.GRANTED, target=Status.RESULTS_SUBMITTED,
+                permission=company_member)
+    def report_results(self) -> None:
+        pass
+
+    @transition(
+        status, source=Status.RESULTS_SUBMITTED, target=Status.GRANTED,
+        permission=role_required(Role.STAFF),
+    )
+    def return_results(self) -> None:
+        pass
+
+    @transition(
+        status, source=Status.RESULTS_SUBMITTED, target=Status.RESULTS_CHECKED,
+        permission=role_required(Role.STAFF),
+    )
+    def accept_results(self, *, by_user: object) -> None:
+        self.results_checked_by = by_user
+
+    @transition(
+        status, source=Status.RESULTS_CHECKED, target=Status.CONFIRMED,
+        permission=role_required(Role.APPROVER),
+    )
+    def confirm_amount(self, *, amount: int) -> None:
+        self.confirmed_amount = amount
+
+    @transition(
+        status, source=Status.CONFIRMED, target=Status.PAID,
+        permission=role_required(Role.FINANCE),
+    )
+    def mark_paid(self) -> None:
+        pass
+
+    @transition(status, source=list(WITHDRAWABLE), target=Status.WITHDRAWN,
+                permission=company_member)
+    def withdraw(self) -> None:
+        pass
+
+
+class TrainingLine(models.Model):
+    """One trainee on one course: a line of the training plan and cost breakdown (支出内訳)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="training_lines"
+    )
+    trainee_name = models.CharField(_("trainee"), max_length=100)
+    course_name = models.CharField(_("course or certification"), max_length=200)
+    provider = models.CharField(_("provider"), max_length=200)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    cost_type = models.ForeignKey(CostType, on_delete=models.PROTECT, verbose_name=_("cost type"))
+    amount = models.PositiveBigIntegerField(_("cost excl. consumption tax (yen)"))
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="training_line_dates_ordered"
+            )
+        ]
+
+
+def _document_path(instance: Document, filename: str) -> str:
+    return f"applications/{instance.application_id}/{instance.sha256[:16]}/{filename}"
+
+
+class Document(models.Model):
+    """An uploaded file; never replaced, a new upload is a new row."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
+    file = models.FileField(upload_to=_document_path)
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+
+class CorrectionRequest(models.Model):
+    """A return for correction (差戻し): what to fix and by when."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="correction_requests"
+    )
+    items = models.JSONField(_("items to correct"))
+    message = models.TextField(_("message"), blank=True)
+    deadline = models.DateField(_("answer by"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+
+class Decision(models.Model):
+    """A formal administrative decision. Never edited: a correction is a new row that supersedes."""
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("grant decision (交付決定)")
+        NON_GRANT = "non_grant", _("non-grant decision (不交付決定)")
+        AMOUNT_CONFIRMATION = "amount_confirmation", _("amount confirmation (額の確定)")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    amount = models.PositiveBigIntegerField(null=True)
+    computation = models.JSONField(default=dict)
+    reason = models.TextField(blank=True)
+    conditions = models.TextField(blank=True)
+    legal_basis = models.CharField(max_length=300)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    supersedes = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decided_by=F("prepared_by")), name="decision_four_eyes"
+            ),
+            models.UniqueConstraint(
+                fields=["application", "kind"],
+                condition=Q(supersedes__isnull=True),
+                name="decision_one_original_per_kind",
+            ),
+        ]
+
+
+class ActualCost(models.Model):
+    """A cost actually incurred, reported in the results report (実績報告)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="actual_costs"
+    )
+    trainee_name = models.CharField(_("trainee"), max_length=100)
+    course_name = models.CharField(_("course or certification"), max_length=200)
+    cost_type = models.ForeignKey(CostType, on_delete=models.PROTECT)
+    incurred_on = models.DateField(_("paid on"))
+    amount = models.PositiveBigIntegerField(_("amount excl. consumption tax (yen)"))
+    completed = models.BooleanField(_("course completed"), default=True)
+    evidence = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]

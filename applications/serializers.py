@@ -1,0 +1,113 @@
+from rest_framework import serializers
+
+from .models import (
+    ActualCost,
+    Application,
+    CorrectionRequest,
+    Decision,
+    Document,
+    SubsidyRound,
+    TrainingLine,
+)
+
+
+class SubsidyRoundSerializer(serializers.ModelSerializer):
+    eligible_cost_types = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    required_document_types = serializers.SlugRelatedField(many=True, read_only=True,
+                                                           slug_field="code")
+
+    class Meta:
+        model = SubsidyRound
+        fields = ["id", "name", "fiscal_year", "opens_at", "closes_at", "budget", "decided_total",
+                  "rate_numerator", "rate_denominator", "cap_per_trainee", "cap_per_company",
+                  "rounding_unit", "eligible_cost_types", "required_document_types",
+                  "correction_deadline_business_days", "results_report_deadline",
+                  "requires_declaration"]
+
+
+class TrainingLineSerializer(serializers.ModelSerializer):
+    cost_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = TrainingLine
+        fields = ["id", "trainee_name", "course_name", "provider", "start_date", "end_date",
+                  "cost_type", "amount"]
+
+
+class TrainingLineInputSerializer(serializers.Serializer):
+    trainee_name = serializers.CharField(max_length=100)
+    course_name = serializers.CharField(max_length=200)
+    provider = serializers.CharField(max_length=200)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    cost_type = serializers.SlugField()
+    amount = serializers.IntegerField(min_value=1, help_text="Yen, excluding consumption tax.")
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    document_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Document
+        fields = ["id", "document_type", "original_name", "sha256", "size", "uploaded_at"]
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    document_type = serializers.SlugField()
+    file = serializers.FileField()
+
+
+class CorrectionRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CorrectionRequest
+        fields = ["id", "items", "message", "deadline", "requested_at", "answer", "answered_at"]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Decision
+        fields = ["id", "kind", "amount", "computation", "reason", "conditions", "legal_basis",
+                  "decided_at", "supersedes"]
+
+
+class ActualCostSerializer(serializers.ModelSerializer):
+    cost_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ActualCost
+        fields = ["id", "trainee_name", "course_name", "cost_type", "incurred_on", "amount",
+                  "completed", "evidence"]
+
+
+class ActualCostInputSerializer(serializers.Serializer):
+    trainee_name = serializers.CharField(max_length=100)
+    course_name = serializers.CharField(max_length=200)
+    cost_type = serializers.SlugField()
+    incurred_on = serializers.DateField()
+    amount = serializers.IntegerField(min_value=1)
+    completed = serializers.BooleanField(default=True)
+    evidence_document_id = serializers.IntegerField(required=False, allow_null=True)
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    company = serializers.CharField(source="company.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    training_lines = TrainingLineSerializer(many=True, read_only=True)
+    documents = DocumentSerializer(many=True, read_only=True)
+    correction_requests = CorrectionRequestSerializer(many=True, read_only=True)
+    decisions = DecisionSerializer(many=True, read_only=True)
+    actual_costs = ActualCostSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Application
+        fields = ["id", "reference", "round", "company", "status", "status_display",
+                  "plan_summary", "requested_amount", "decided_amount", "confirmed_amount",
+                  "submitted_at", "decided_on", "created_at", "training_lines", "documents",
+                  "correction_requests", "decisions", "actual_costs"]
+        read_only_fields = fields
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    plan_summary = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,574 @@
+"""Use cases of the training-subsidy application. Each is one transaction: it locks the row,
+checks who may act, fires one FSM transition, writes its audit event, and schedules
+notifications after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed, has_transition_perm
+
+from accounts.selectors import company_id_of_user
+from audit.services import event_record
+from core.dates import add_business_days, today_jst
+from core.roles import Role, has_role
+from notifications.services import notify
+
+from .calculation import CostLine, SubsidyComputation, SubsidyRule, subsidy_compute
+from .eligibility import company_has_registered_declaration
+from .exceptions import (
+    BudgetExceeded,
+    DeclarationRequired,
+    InvalidState,
+    MissingDocuments,
+    NotAllowed,
+    SamePersonDecides,
+    SubmissionRefused,
+    ValidationFailed,
+    WindowClosed,
+)
+from .models import (
+    ActualCost,
+    Application,
+    CorrectionRequest,
+    CostType,
+    Decision,
+    Document,
+    DocumentType,
+    SubsidyRound,
+    TrainingLine,
+)
+
+Status = Application.Status
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _locked(application_id: int) -> Application:
+    return (
+        Application.objects.select_for_update()
+        .select_related("round", "company")
+        .get(pk=application_id)
+    )
+
+
+def _fire(
+    application: Application,
+    transition: Callable[..., Any],
+    *,
+    by: Any | None,
+    role: Role,
+    action: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> None:
+    """Check, fire and record one transition; ``by=None`` is the system (timers)."""
+    if not can_proceed(transition, check_conditions=False):
+        raise InvalidState(
+            _("This application is %(status)s; “%(action)s” is not possible now.")
+            % {"status": application.get_status_display(), "action": action.replace("_", " ")}
+        )
+    if by is not None and not has_transition_perm(transition, by):
+        raise NotAllowed(_("Your role does not allow “%(action)s” on this application.")
+                         % {"action": action.replace("_", " ")})
+    from_status = application.status
+    transition(**kwargs)
+    application.save()
+    event_record(
+        application,
+        action,
+        by=by,
+        role=role,
+        from_status=from_status,
+        to_status=application.status,
+        reason=reason,
+        data=data,
+    )
+
+
+def _applicants(application: Application) -> list[Any]:
+    return [member.user for member in application.company.members.select_related("user")]
+
+
+def _link(application: Application) -> str:
+    return f"/portal/applications/{application.pk}/"
+
+
+def _notify_applicants(application: Application, kind: str, **context: Any) -> None:
+    notify(
+        recipients=_applicants(application),
+        kind=kind,
+        context={"reference": application.reference, "company": application.company.name,
+                 **context},
+        link=_link(application),
+    )
+
+
+def subsidy_rule(round_: SubsidyRound) -> SubsidyRule:
+    return SubsidyRule(
+        rate=round_.rate,
+        cap_per_trainee=round_.cap_per_trainee,
+        cap_per_company=round_.cap_per_company,
+        rounding_unit=round_.rounding_unit,
+        eligible_cost_types=frozenset(round_.eligible_cost_types.values_list("code", flat=True)),
+    )
+
+
+def planned_subsidy(application: Application) -> SubsidyComputation:
+    lines = [
+        CostLine(line.trainee_name, line.cost_type.code, line.amount, line.start_date)
+        for line in application.training_lines.select_related("cost_type")
+    ]
+    return subsidy_compute(lines, subsidy_rule(application.round))
+
+
+def actual_subsidy(application: Application) -> SubsidyComputation:
+    lines = [
+        CostLine(cost.trainee_name, cost.cost_type.code, cost.amount, cost.incurred_on,
+                 cost.completed)
+        for cost in application.actual_costs.select_related("cost_type")
+    ]
+    return subsidy_compute(lines, subsidy_rule(application.round), not_before=application.decided_on)
+
+
+def missing_document_types(application: Application, stage: str) -> list[DocumentType]:
+    present = set(application.documents.values_list("document_type_id", flat=True))
+    return [
+        doc_type
+        for doc_type in application.round.required_document_types.filter(stage=stage)
+        if doc_type.pk not in present
+    ]
+
+
+def _ensure_editable_by_applicant(application: Application, by: Any) -> None:
+    if not (has_role(by, Role.APPLICANT) and company_id_of_user(by) == application.company_id):
+        raise NotAllowed(_("Only a member of the applying company can change this application."))
+    if application.status not in (Status.DRAFT, Status.RETURNED):
+        raise InvalidState(
+            _("The training plan can only be changed while the application is a draft or "
+              "returned for correction.")
+        )
+
+
+# --- drafting ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_create(*, round_id: int, by: Any, plan_summary: str = "") -> Application:
+    """Start a draft for the applicant's own company."""
+    company_id = company_id_of_user(by)
+    if not has_role(by, Role.APPLICANT) or company_id is None:
+        raise NotAllowed(_("Only a user registered for a company can apply."))
+    round_ = SubsidyRound.objects.get(pk=round_id)
+    if timezone.now() >= round_.closes_at:
+        raise WindowClosed(_("The application window of “%(round)s” has closed.")
+                           % {"round": round_.name})
+    application = Application.objects.create(
+        round=round_, company_id=company_id, created_by=by, plan_summary=plan_summary
+    )
+    event_record(application, "create", by=by, role=Role.APPLICANT, to_status=application.status)
+    return application
+
+
+@dataclass(frozen=True)
+class TrainingLineInput:
+    trainee_name: str
+    course_name: str
+    provider: str
+    start_date: dt.date
+    end_date: dt.date
+    cost_type: str
+    amount: int
+
+
+@transaction.atomic
+def training_line_add(*, application_id: int, line: TrainingLineInput, by: Any) -> TrainingLine:
+    application = _locked(application_id)
+    _ensure_editable_by_applicant(application, by)
+    if line.end_date < line.start_date:
+        raise ValidationFailed(_("The course must end on or after its start date."),
+                               field="end_date")
+    if line.amount <= 0:
+        raise ValidationFailed(_("Enter the cost in whole yen, excluding consumption tax."),
+                               field="amount")
+    cost_type = CostType.objects.filter(code=line.cost_type).first()
+    if cost_type is None:
+        raise ValidationFailed(_("Unknown cost type “%(code)s”.") % {"code": line.cost_type},
+                               field="cost_type")
+    created = TrainingLine.objects.create(
+        application=application,
+        trainee_name=line.trainee_name,
+        course_name=line.course_name,
+        provider=line.provider,
+        start_date=line.start_date,
+        end_date=line.end_date,
+        cost_type=cost_type,
+        amount=line.amount,
+    )
+    event_record(application, "training_line_add", by=by, role=Role.APPLICANT,
+                 data={"line_id": created.pk, "amount": line.amount,
+                       "cost_type": line.cost_type, "trainee": line.trainee_name})
+    return created
+
+
+@transaction.atomic
+def training_line_remove(*, application_id: int, line_id: int, by: Any) -> None:
+    application = _locked(application_id)
+    _ensure_editable_by_applicant(application, by)
+    deleted, _count = application.training_lines.filter(pk=line_id).delete()
+    if not deleted:
+        raise ValidationFailed(_("That line is not part of this application."), field="line_id")
+    event_record(application, "training_line_remove", by=by, role=Role.APPLICANT,
+                 data={"line_id": line_id})
+
+
+UPLOAD_STAGE_STATUSES = {
+    DocumentType.Stage.APPLICATION: (Status.DRAFT, Status.RETURNED),
+    DocumentType.Stage.RESULTS: (Status.GRANTED,),
+}
+
+
+@transaction.atomic
+def document_upload(
+    *, application_id: int, document_type: str, file: UploadedFile, by: Any
+) -> Document:
+    """Attach a file; it is stored under its SHA-256 and never replaced."""
+    application = _locked(application_id)
+    if not (has_role(by, Role.APPLICANT) and company_id_of_user(by) == application.company_id):
+        raise NotAllowed(_("Only a member of the applying company can upload its documents."))
+    doc_type = DocumentType.objects.filter(code=document_type).first()
+    if doc_type is None:
+        raise ValidationFailed(_("Unknown document type “%(code)s”.") % {"code": document_type},
+                               field="document_type")
+    if application.status not in UPLOAD_STAGE_STATUSES[doc_type.stage]:
+        raise InvalidState(_("“%(type)s” cannot be uploaded while the application is %(status)s.")
+                           % {"type": doc_type.name, "status": application.get_status_display()})
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    document = Document(
+        application=application,
+        document_type=doc_type,
+        original_name=file.name or "upload",
+        sha256=digest.hexdigest(),
+        size=file.size or 0,
+        uploaded_by=by,
+    )
+    document.file.save(file.name or "upload", file, save=False)
+    document.save()
+    event_record(application, "document_upload", by=by, role=Role.APPLICANT,
+                 data={"document_id": document.pk, "type": doc_type.code,
+                       "sha256": document.sha256, "name": document.original_name})
+    return document
+
+
+# --- submission and document check ---------------------------------------------------------
+
+
+def _ensure_submittable(application: Application) -> SubsidyComputation:
+    round_ = application.round
+    if not round_.is_open():
+        raise WindowClosed(
+            _("The application window of “%(round)s” is %(opens)s to %(closes)s; "
+              "submissions are accepted only within it.")
+            % {"round": round_.name,
+               "opens": timezone.localtime(round_.opens_at).strftime("%Y-%m-%d %H:%M"),
+               "closes": timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    if round_.requires_declaration and not company_has_registered_declaration(
+        application.company_id
+    ):
+        raise DeclarationRequired(
+            _("This round requires a registered promotion declaration (推進宣言): "
+              "register one before applying.")
+        )
+    if not application.training_lines.exists():
+        raise SubmissionRefused(_("Add at least one trainee and course to the training plan."),
+                                field="training_lines")
+    missing = missing_document_types(application, DocumentType.Stage.APPLICATION)
+    if missing:
+        raise MissingDocuments(
+            _("Attach the required documents before submitting: %(names)s.")
+            % {"names": "、".join(doc_type.name for doc_type in missing)},
+            field="documents",
+        )
+    return planned_subsidy(application)
+
+
+@transaction.atomic
+def application_submit(*, application_id: int, by: Any) -> Application:
+    """Submit a draft within its round's window; refuse with a clear error otherwise."""
+    application = _locked(application_id)
+    if application.status != Status.DRAFT:
+        raise InvalidState(_("Only a draft can be submitted."))
+    computation = _ensure_submittable(application)
+    _fire(application, application.submit, by=by, role=Role.APPLICANT, action="submit",
+          data={"requested_amount": computation.amount},
+          requested_amount=computation.amount)
+    _notify_applicants(application, "application_submitted")
+    return application
+
+
+@transaction.atomic
+def application_accept_documents(*, application_id: int, by: Any) -> Application:
+    application = _locked(application_id)
+    _fire(application, application.accept_documents, by=by, role=Role.STAFF,
+          action="accept_documents",
+          data={"document_ids": list(application.documents.values_list("pk", flat=True))})
+    return application
+
+
+@transaction.atomic
+def application_return_for_correction(
+    *, application_id: int, by: Any, items: list[str], message: str = ""
+) -> CorrectionRequest:
+    """Return for correction (差戻し) with the items to fix and a business-day deadline."""
+    items = [item.strip() for item in items if item and item.strip()]
+    if not items:
+        raise ValidationFailed(_("List at least one item the applicant must correct."),
+                               field="items")
+    application = _locked(application_id)
+    deadline = add_business_days(
+        today_jst(),
+        application.round.correction_deadline_business_days,
+        year_end_closure=application.round.year_end_closure,
+    )
+    _fire(application, application.return_for_correction, by=by, role=Role.STAFF,
+          action="return_for_correction", reason=message or "; ".join(items),
+          data={"items": items, "deadline": deadline.isoformat()})
+    correction = CorrectionRequest.objects.create(
+        application=application, items=items, message=message, deadline=deadline, requested_by=by
+    )
+    _notify_applicants(application, "application_returned", items=items,
+                       deadline=deadline.isoformat(), message=message)
+    return correction
+
+
+def open_correction(application: Application) -> CorrectionRequest | None:
+    return application.correction_requests.filter(answered_at=None).order_by("-pk").first()
+
+
+@transaction.atomic
+def application_resubmit(*, application_id: int, by: Any, answer: str = "") -> Application:
+    """Answer a return for correction and submit again."""
+    application = _locked(application_id)
+    if application.status != Status.RETURNED:
+        raise InvalidState(_("Only an application returned for correction can be resubmitted."))
+    computation = _ensure_submittable(application)
+    _fire(application, application.resubmit, by=by, role=Role.APPLICANT, action="resubmit",
+          reason=answer, data={"requested_amount": computation.amount},
+          requested_amount=computation.amount)
+    correction = open_correction(application)
+    if correction is not None:
+        correction.answer = answer
+        correction.answered_at = timezone.now()
+        correction.save(update_fields=["answer", "answered_at"])
+    return application
+
+
+@transaction.atomic
+def application_lapse(*, application_id: int) -> Application:
+    """The correction deadline passed unanswered: the system ends the application."""
+    application = _locked(application_id)
+    correction = open_correction(application)
+    _fire(application, application.lapse, by=None, role=Role.SYSTEM, action="lapse",
+          reason="correction deadline passed without an answer",
+          data={"deadline": correction.deadline.isoformat() if correction else None})
+    _notify_applicants(application, "application_lapsed")
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application_id: int, by: Any, reason: str = "") -> Application:
+    application = _locked(application_id)
+    _fire(application, application.withdraw, by=by, role=Role.APPLICANT, action="withdraw",
+          reason=reason)
+    return application
+
+
+# --- screening and grant decision ----------------------------------------------------------
+
+
+def application_record_screening(application: Application, *, by: Any, data: dict) -> None:
+    """Fire the screening transition on a locked application (the screening app records why)."""
+    _fire(application, application.record_screening, by=by, role=Role.STAFF,
+          action="record_screening", reason=data.get("reason", ""), data=data, by_user=by)
+
+
+def lock_application(application_id: int) -> Application:
+    """Row-lock an application inside the caller's transaction."""
+    return _locked(application_id)
+
+
+def _ensure_not_preparer(application: Application, by: Any, preparer_id: int | None) -> None:
+    if preparer_id is not None and preparer_id == by.pk:
+        raise SamePersonDecides(
+            _("You prepared this case, so another approver must decide it (four-eyes rule).")
+        )
+
+
+def _reserve_budget(round_id: int, amount: int) -> None:
+    """Add ``amount`` to the round's granted total only if it stays within budget.
+
+    One conditional UPDATE: concurrent approvers serialise on the round row and the loser sees
+    zero rows updated, on SQLite and PostgreSQL alike; a CHECK constraint backs it.
+    """
+    updated = SubsidyRound.objects.filter(
+        pk=round_id, decided_total__lte=F("budget") - amount
+    ).update(decided_total=F("decided_total") + amount)
+    if not updated:
+        raise BudgetExceeded(
+            _("Granting ¥%(amount)s would exceed the round's budget; the remaining budget "
+              "cannot cover it.") % {"amount": f"{amount:,}"}
+        )
+
+
+@transaction.atomic
+def grant_decide(
+    *, application_id: int, by: Any, approve: bool, reason: str = "", conditions: str = ""
+) -> Decision:
+    """The grant decision (交付決定 / 不交付決定) by an approver who did not prepare the case."""
+    application = _locked(application_id)
+    if application.status != Status.DECISION_PENDING:
+        raise InvalidState(_("This application is not awaiting a grant decision."))
+    _ensure_not_preparer(application, by, application.screened_by_id)
+    if not approve and not reason.strip():
+        raise ValidationFailed(_("Give the reason for not granting."), field="reason")
+    today = today_jst()
+    if approve:
+        computation = planned_subsidy(application)
+        if computation.amount <= 0:
+            raise ValidationFailed(_("No eligible cost remains: the grant would be ¥0. "
+                                     "Decide not to grant instead."), field="approve")
+        _reserve_budget(application.round_id, computation.amount)
+        _fire(application, application.grant, by=by, role=Role.APPROVER, action="grant",
+              reason=reason, data={"amount": computation.amount},
+              amount=computation.amount, decided_on=today)
+        kind, amount, detail = Decision.Kind.GRANT, computation.amount, computation.as_dict()
+    else:
+        _fire(application, application.reject, by=by, role=Role.APPROVER, action="reject",
+              reason=reason, decided_on=today)
+        kind, amount, detail = Decision.Kind.NON_GRANT, None, {}
+    decision = Decision.objects.create(
+        application=application, kind=kind, amount=amount, computation=detail, reason=reason,
+        conditions=conditions, legal_basis=application.round.legal_basis,
+        prepared_by_id=application.screened_by_id, decided_by=by,
+    )
+    _notify_applicants(application, f"decision_{kind}", amount=amount, reason=reason)
+    return decision
+
+
+# --- results and amount confirmation -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActualCostInput:
+    trainee_name: str
+    course_name: str
+    cost_type: str
+    incurred_on: dt.date
+    amount: int
+    completed: bool = True
+    evidence_document_id: int | None = None
+
+
+@transaction.atomic
+def results_report(
+    *, application_id: int, by: Any, costs: Iterable[ActualCostInput]
+) -> Application:
+    """The results report (実績報告): actual costs with dates and completion evidence."""
+    application = _locked(application_id)
+    costs = list(costs)
+    if not costs:
+        raise ValidationFailed(_("Report at least one actual cost."), field="costs")
+    missing = missing_document_types(application, DocumentType.Stage.RESULTS)
+    if missing:
+        raise MissingDocuments(
+            _("Attach the completion evidence before reporting: %(names)s.")
+            % {"names": "、".join(doc_type.name for doc_type in missing)},
+            field="documents",
+        )
+    cost_types = {ct.code: ct for ct in CostType.objects.all()}
+    document_ids = set(application.documents.values_list("pk", flat=True))
+    rows = []
+    for index, cost in enumerate(costs):
+        if cost.cost_type not in cost_types:
+            raise ValidationFailed(_("Unknown cost type “%(code)s”.") % {"code": cost.cost_type},
+                                   field=f"costs.{index}.cost_type")
+        if cost.amount <= 0:
+            raise ValidationFailed(_("Enter each cost in whole yen, excluding consumption tax."),
+                                   field=f"costs.{index}.amount")
+        if cost.evidence_document_id is not None and cost.evidence_document_id not in document_ids:
+            raise ValidationFailed(_("The evidence must be a document of this application."),
+                                   field=f"costs.{index}.evidence_document_id")
+        rows.append(ActualCost(
+            application=application, trainee_name=cost.trainee_name,
+            course_name=cost.course_name, cost_type=cost_types[cost.cost_type],
+            incurred_on=cost.incurred_on, amount=cost.amount, completed=cost.completed,
+            evidence_id=cost.evidence_document_id,
+        ))
+    application.actual_costs.all().delete()
+    ActualCost.objects.bulk_create(rows)
+    computation = actual_subsidy(application)
+    _fire(application, application.report_results, by=by, role=Role.APPLICANT,
+          action="report_results",
+          data={"actual_eligible_cost": computation.eligible_cost,
+                "excluded": len(computation.excluded)})
+    return application
+
+
+@transaction.atomic
+def results_check(*, application_id: int, by: Any, accept: bool, reason: str = "") -> Application:
+    """Staff accept the results report, or return it to the applicant with a reason."""
+    application = _locked(application_id)
+    if accept:
+        _fire(application, application.accept_results, by=by, role=Role.STAFF,
+              action="accept_results", reason=reason, by_user=by)
+    else:
+        if not reason.strip():
+            raise ValidationFailed(_("Say what the applicant must fix in the report."),
+                                   field="reason")
+        _fire(application, application.return_results, by=by, role=Role.STAFF,
+              action="return_results", reason=reason)
+        _notify_applicants(application, "results_returned", reason=reason)
+    return application
+
+
+@transaction.atomic
+def amount_confirm(*, application_id: int, by: Any) -> Decision:
+    """額の確定: final = min(decided amount, the subsidy of the eligible actual costs)."""
+    application = _locked(application_id)
+    if application.status != Status.RESULTS_CHECKED:
+        raise InvalidState(_("The results report must be checked before the amount is confirmed."))
+    _ensure_not_preparer(application, by, application.results_checked_by_id)
+    computation = actual_subsidy(application)
+    amount = min(application.decided_amount or 0, computation.amount)
+    _fire(application, application.confirm_amount, by=by, role=Role.APPROVER,
+          action="confirm_amount", data={"amount": amount,
+                                         "decided_amount": application.decided_amount},
+          amount=amount)
+    decision = Decision.objects.create(
+        application=application, kind=Decision.Kind.AMOUNT_CONFIRMATION, amount=amount,
+        computation={**computation.as_dict(), "decided_amount": application.decided_amount},
+        legal_basis=application.round.legal_basis,
+        prepared_by_id=application.results_checked_by_id, decided_by=by,
+    )
+    _notify_applicants(application, "amount_confirmed", amount=amount)
+    return decision
+
+
+def application_mark_paid(application: Application, *, by: Any, data: dict) -> None:
+    """Fire the paid transition on a locked application (the payments app records the money)."""
+    _fire(application, application.mark_paid, by=by, role=Role.FINANCE, action="release_payment",
+          data=data)

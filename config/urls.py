@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+from viewflow.urls import Site
+from viewflow.workflow.flow import FlowAppViewset
+
+from workflows import api as workflow_api
+from workflows import portal
+from workflows.flows import SubsidyFlow
+
+router = DefaultRouter()
+router.register("rounds", workflow_api.RoundViewSet, basename="round")
+router.register("applications", workflow_api.ApplicationViewSet, basename="application")
+
+site = Site(
+    title="Kofu",
+    viewsets=[
+        FlowAppViewset(SubsidyFlow, icon="school"),
+    ],
+)
+
+urlpatterns = [
+    path("", portal.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("portal/", include((portal.urlpatterns, "portal"))),
+    path("admin/", admin.site.urls),
+    path("api/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("staff/", site.urls),
+    path("favicon.ico", RedirectView.as_view(url="/static/favicon.ico")),
+]

@@ -1,0 +1,47 @@
+"""Calendar rules: business days skip weekends, Japanese public holidays and, optionally,
+the year-end closure of public offices (12/29–1/3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import jpholiday
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def is_year_end_closure(day: dt.date) -> bool:
+    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
+
+
+def is_business_day(day: dt.date, *, year_end_closure: bool = True) -> bool:
+    if day.weekday() >= 5 or jpholiday.is_holiday(day):
+        return False
+    return not (year_end_closure and is_year_end_closure(day))
+
+
+def add_business_days(start: dt.date, days: int, *, year_end_closure: bool = True) -> dt.date:
+    """The date ``days`` business days after ``start`` (``start`` itself never counts)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    day = start
+    remaining = days
+    while remaining:
+        day += dt.timedelta(days=1)
+        if is_business_day(day, year_end_closure=year_end_closure):
+            remaining -= 1
+    return day
+
+
+def end_of_day_jst(day: dt.date) -> dt.datetime:
+    """The last moment of ``day`` in Japan, as an aware datetime (deadlines run to 23:59:59 JST)."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=JST) - dt.timedelta(
+        microseconds=1
+    )
+
+
+def today_jst() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.now().astimezone(JST).date()

@@ -1,0 +1,41 @@
+"""The base of every error a user can act on: a stable code, a translated message, a field."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+
+
+class KofuError(Exception):
+    """A refused request. Subclasses set ``code`` and ``http_status``."""
+
+    code = "refused"
+    http_status = 400
+
+    def __init__(self, message: str | Promise, *, field: str | None = None, code: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "message": str(self.message), "field": self.field}
+
+
+class NotAllowed(KofuError):
+    """The user's role or company does not allow this action."""
+
+    code = "not_allowed"
+    http_status = 403
+
+
+class InvalidState(KofuError):
+    """The record is not in a status from which this action is possible."""
+
+    code = "invalid_state"
+    http_status = 409
+
+
+class ValidationFailed(KofuError):
+    code = "invalid"
+    http_status = 400

@@ -1,0 +1,78 @@
+"""Roles are Django groups; each grants model permissions named here by string so that this
+lowest layer depends on no app."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class Role(StrEnum):
+    APPLICANT = "applicant"
+    STAFF = "staff"
+    APPROVER = "approver"
+    FINANCE = "finance"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+    SYSTEM = "system"  # timers and background jobs; never a group
+
+
+_PROCESS_VIEW = "workflows.view_subsidyprocess"
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.APPLICANT: [],
+    Role.STAFF: [
+        _PROCESS_VIEW,
+        "applications.check_documents",
+        "applications.screen_application",
+        "applications.check_results",
+        "applications.view_application",
+    ],
+    Role.APPROVER: [_PROCESS_VIEW, "applications.decide_grant", "applications.view_application"],
+    Role.FINANCE: [_PROCESS_VIEW, "applications.release_payment", "applications.view_application"],
+    Role.AUDITOR: [_PROCESS_VIEW, "applications.view_application", "audit.view_auditevent"],
+    Role.ADMIN: [_PROCESS_VIEW, "workflows.manage_subsidyprocess"],
+}
+
+STAFF_SIDE_ROLES = frozenset({Role.STAFF, Role.APPROVER, Role.FINANCE, Role.AUDITOR, Role.ADMIN})
+
+
+def user_roles(user: AbstractBaseUser | AnonymousUser | None) -> set[Role]:
+    if user is None or not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_kofu_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+        cached = {role for role in Role if role.value in names}
+        if user.is_superuser:
+            cached.add(Role.ADMIN)
+        user._kofu_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def has_role(user: AbstractBaseUser | AnonymousUser | None, role: Role) -> bool:
+    return role in user_roles(user)
+
+
+def is_staff_side(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    return bool(user_roles(user) & STAFF_SIDE_ROLES)
+
+
+def roles_sync() -> None:
+    """Create one group per role and grant exactly the permissions listed above."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, permission_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        permissions = []
+        for name in permission_names:
+            app_label, codename = name.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                permissions.append(permission)
+        group.permissions.set(permissions)

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from applications.models import Application
+from applications.services import application_lapse, open_correction
+from core.dates import end_of_day_jst
+
+from . import steps
+from .models import SubsidyProcess
+from .views import StepView
+
+Status = Application.Status
+
+
+def _status(activation) -> str:
+    return Application.objects.values_list("status", flat=True).get(
+        pk=activation.process.application_id
+    )
+
+
+class SubsidyFlow(flow.Flow):
+    """Training subsidy
+
+    人材育成支援補助金: from submission to payment.
+    """
+
+    process_class = SubsidyProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("Training subsidy")
+
+    start = flow.StartHandle(this.start_process).Next(this.check_documents)
+
+    check_documents = (
+        flow.View(StepView.as_view(step=steps.CHECK_DOCUMENTS))
+        .Annotation(title=steps.CHECK_DOCUMENTS.title)
+        .Permission("applications.check_documents")
+        .Next(this.documents_complete)
+    )
+    documents_complete = (
+        flow.If(this.is_in_screening).Then(this.screen).Else(this.await_correction)
+    )
+    await_correction = (
+        flow.Handle(this.on_resubmitted)
+        .Annotation(title=_("Applicant corrects"))
+        .OnTimeout(this.correction_deadline, this.lapse, title=_("Correction deadline"))
+        .Next(this.check_documents)
+    )
+    lapse = flow.Function(this.lapse_application).Next(this.lapsed)
+
+    screen = (
+        flow.View(StepView.as_view(step=steps.SCREEN))
+        .Annotation(title=steps.SCREEN.title)
+        .Permission("applications.screen_application")
+        .Next(this.decide)
+    )
+    decide = (
+        flow.View(StepView.as_view(step=steps.DECIDE))
+        .Annotation(title=steps.DECIDE.title)
+        .Permission("applications.decide_grant")
+        .Next(this.is_granted)
+    )
+    is_granted = flow.If(this.was_granted).Then(this.await_results).Else(this.rejected)
+
+    await_results = (
+        flow.Handle(this.on_results_reported)
+        .Annotation(title=_("Applicant reports results"))
+        .Next(this.check_results)
+    )
+    check_results = (
+        flow.View(StepView.as_view(step=steps.CHECK_RESULTS))
+        .Annotation(title=steps.CHECK_RESULTS.title)
+        .Permission("applications.check_results")
+        .Next(this.results_accepted)
+    )
+    results_accepted = (
+        flow.If(this.are_results_checked).Then(this.confirm_amount).Else(this.await_results)
+    )
+    confirm_amount = (
+        flow.View(StepView.as_view(step=steps.CONFIRM_AMOUNT))
+        .Annotation(title=steps.CONFIRM_AMOUNT.title)
+        .Permission("applications.decide_grant")
+        .Next(this.release_payment)
+    )
+    release_payment = (
+        flow.View(StepView.as_view(step=steps.RELEASE_PAYMENT))
+        .Annotation(title=steps.RELEASE_PAYMENT.title)
+        .Permission("applications.release_payment")
+        .Next(this.paid)
+    )
+
+    paid = flow.End()
+    rejected = flow.End()
+    lapsed = flow.End()
+
+    def start_process(self, activation, application_id: int) -> SubsidyProcess:
+        activation.process.application_id = application_id
+        return activation.process
+
+    def is_in_screening(self, activation) -> bool:
+        return _status(activation) == Status.SCREENING
+
+    def was_granted(self, activation) -> bool:
+        return _status(activation) == Status.GRANTED
+
+    def are_results_checked(self, activation) -> bool:
+        return _status(activation) == Status.RESULTS_CHECKED
+
+    def correction_deadline(self, activation):
+        application = Application.objects.get(pk=activation.process.application_id)
+        return end_of_day_jst(open_correction(application).deadline)
+
+    def lapse_application(self, activation) -> None:
+        application_lapse(application_id=activation.process.application_id)
+
+    def on_resubmitted(self, activation, perform) -> None:
+        perform()
+
+    def on_results_reported(self, activation, perform) -> None:
+        perform()

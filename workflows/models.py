@@ -1,0 +1,20 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process
+
+from applications.models import Application
+
+
+class SubsidyProcess(Process):
+    """The viewflow process of one training-subsidy application."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="process", null=True
+    )
+
+    class Meta:
+        verbose_name = _("subsidy process")
+        verbose_name_plural = _("subsidy processes")
+
+    def __str__(self) -> str:
+        return str(self.application) if self.application_id else f"process {self.pk}"

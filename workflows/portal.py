@@ -1,0 +1,211 @@
+"""The applicant's plain web pages: draft, upload, submit, answer corrections, report results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from applications import services as application_services
+from applications.models import CostType, DocumentType
+from applications.selectors import (
+    application_get_for_user,
+    application_list_for_user,
+    round_list_open,
+)
+from audit.selectors import events_for
+from core.errors import KofuError
+from core.roles import is_staff_side
+
+from . import services
+
+
+class TrainingLineForm(forms.Form):
+    trainee_name = forms.CharField(label=gettext_lazy("Trainee"), max_length=100)
+    course_name = forms.CharField(label=gettext_lazy("Course or certification"), max_length=200)
+    provider = forms.CharField(label=gettext_lazy("Provider"), max_length=200)
+    start_date = forms.DateField(label=gettext_lazy("Start"),
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=gettext_lazy("End"),
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    cost_type = forms.ModelChoiceField(CostType.objects.all(), to_field_name="code",
+                                       label=gettext_lazy("Cost type"))
+    amount = forms.IntegerField(label=gettext_lazy("Cost excl. tax (yen)"), min_value=1)
+
+
+class DocumentForm(forms.Form):
+    document_type = forms.ModelChoiceField(DocumentType.objects.all(), to_field_name="code",
+                                           label=gettext_lazy("Document type"))
+    file = forms.FileField(label=gettext_lazy("File"))
+
+
+class ActualCostForm(forms.Form):
+    trainee_name = forms.CharField(label=gettext_lazy("Trainee"), max_length=100)
+    course_name = forms.CharField(label=gettext_lazy("Course or certification"), max_length=200)
+    cost_type = forms.ModelChoiceField(CostType.objects.all(), to_field_name="code",
+                                       label=gettext_lazy("Cost type"))
+    incurred_on = forms.DateField(label=gettext_lazy("Paid on"),
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.IntegerField(label=gettext_lazy("Amount excl. tax (yen)"), min_value=1)
+    completed = forms.BooleanField(label=gettext_lazy("Completed"), required=False, initial=True)
+
+
+ActualCostFormSet = forms.formset_factory(ActualCostForm, extra=3, min_num=1,
+                                          validate_min=True)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("login")
+    return redirect("/staff/" if is_staff_side(request.user) else "portal:index")
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/index.html", {
+        "applications": application_list_for_user(request.user),
+        "rounds": round_list_open(),
+    })
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_get_for_user(request.user, pk)
+    return render(request, "portal/detail.html", {
+        "application": application,
+        "planned": application_services.planned_subsidy(application),
+        "correction": application_services.open_correction(application),
+        "events": events_for(application),
+        "line_form": TrainingLineForm(),
+        "document_form": DocumentForm(),
+        "cost_formset": ActualCostFormSet(prefix="costs"),
+        "tasks": services.active_tasks(application.pk) if is_staff_side(request.user) else [],
+    })
+
+
+def _act(request: HttpRequest, pk: int, action: Callable[[], Any], done: str) -> HttpResponse:
+    try:
+        action()
+    except KofuError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, done)
+    return redirect("portal:detail", pk=pk)
+
+
+def _form_errors(request: HttpRequest, pk: int, form: forms.BaseForm) -> HttpResponse:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+    return redirect("portal:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def create(request: HttpRequest) -> HttpResponse:
+    try:
+        application = application_services.application_create(
+            round_id=int(request.POST["round"]), by=request.user
+        )
+    except KofuError as error:
+        messages.error(request, str(error.message))
+        return redirect("portal:index")
+    return redirect("portal:detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def add_line(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_get_for_user(request.user, pk)
+    form = TrainingLineForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, pk, form)
+    line = application_services.TrainingLineInput(
+        **{**form.cleaned_data, "cost_type": form.cleaned_data["cost_type"].code}
+    )
+    return _act(request, pk, lambda: application_services.training_line_add(
+        application_id=application.pk, line=line, by=request.user), _("Line added."))
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_get_for_user(request.user, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _form_errors(request, pk, form)
+    return _act(request, pk, lambda: application_services.document_upload(
+        application_id=application.pk, document_type=form.cleaned_data["document_type"].code,
+        file=form.cleaned_data["file"], by=request.user), _("Document uploaded."))
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_get_for_user(request.user, pk)
+    return _act(request, pk, lambda: services.subsidy_submit(
+        application_id=application.pk, by=request.user), _("Application submitted."))
+
+
+@login_required
+@require_POST
+def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_get_for_user(request.user, pk)
+    return _act(request, pk, lambda: services.subsidy_resubmit(
+        application_id=application.pk, by=request.user, answer=request.POST.get("answer", "")),
+        _("Correction submitted."))
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_get_for_user(request.user, pk)
+    return _act(request, pk, lambda: services.subsidy_withdraw(
+        application_id=application.pk, by=request.user, reason=request.POST.get("reason", "")),
+        _("Application withdrawn."))
+
+
+@login_required
+@require_POST
+def report_results(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_get_for_user(request.user, pk)
+    formset = ActualCostFormSet(request.POST, prefix="costs")
+    if not formset.is_valid():
+        for form in formset.forms:
+            if form.errors:
+                return _form_errors(request, pk, form)
+        messages.error(request, " ".join(formset.non_form_errors()))
+        return redirect("portal:detail", pk=pk)
+    costs = [
+        application_services.ActualCostInput(
+            **{**form.cleaned_data, "cost_type": form.cleaned_data["cost_type"].code}
+        )
+        for form in formset.forms
+        if form.cleaned_data
+    ]
+    return _act(request, pk, lambda: services.subsidy_report_results(
+        application_id=application.pk, by=request.user, costs=costs),
+        _("Results report submitted."))
+
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("applications/new/", create, name="create"),
+    path("applications/<int:pk>/", detail, name="detail"),
+    path("applications/<int:pk>/lines/", add_line, name="add_line"),
+    path("applications/<int:pk>/documents/", upload, name="upload"),
+    path("applications/<int:pk>/submit/", submit, name="submit"),
+    path("applications/<int:pk>/resubmit/", resubmit, name="resubmit"),
+    path("applications/<int:pk>/withdraw/", withdraw, name="withdraw"),
+    path("applications/<int:pk>/results/", report_results, name="results"),
+]

@@ -1,0 +1,125 @@
+"""Orchestration: the applicant's actions that move the flow, and completing a staff step from
+code (API, simulation). Each runs the domain service and the flow's bookkeeping in one
+transaction, so a refused action leaves neither half-done."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from applications.exceptions import InvalidState, NotAllowed
+from applications.models import Application
+from applications.services import (
+    ActualCostInput,
+    application_resubmit,
+    application_submit,
+    application_withdraw,
+    results_report,
+)
+
+from .flows import SubsidyFlow
+from .models import SubsidyProcess
+from .steps import Step
+
+ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def active_task(application_id: int, node_name: str) -> Task | None:
+    return (
+        Task.objects.filter(
+            process__subsidyprocess__application_id=application_id,
+            flow_task=SubsidyFlow.instance.node(node_name),
+            status__in=ACTIVE,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def active_tasks(application_id: int) -> list[Task]:
+    return list(
+        Task.objects.filter(
+            process__subsidyprocess__application_id=application_id,
+            status__in=ACTIVE,
+            flow_task_type="HUMAN",
+        ).select_related("owner")
+    )
+
+
+def _require_task(application_id: int, node_name: str) -> Task:
+    task = active_task(application_id, node_name)
+    if task is None:
+        raise InvalidState(_("This application has no open “%(step)s” step.")
+                           % {"step": node_name.replace("_", " ")})
+    return task
+
+
+@transaction.atomic
+def subsidy_submit(*, application_id: int, by: Any) -> Application:
+    """Submit a draft and start its subsidy process."""
+    application = application_submit(application_id=application_id, by=by)
+    SubsidyFlow.start.run(application_id=application.pk)
+    return application
+
+
+@transaction.atomic
+def subsidy_resubmit(*, application_id: int, by: Any, answer: str = "") -> Application:
+    """Answer a return for correction: the document check starts again."""
+    task = _require_task(application_id, "await_correction")
+    result: dict[str, Application] = {}
+
+    def perform() -> None:
+        result["application"] = application_resubmit(
+            application_id=application_id, by=by, answer=answer
+        )
+
+    SubsidyFlow.await_correction.run(task, perform=perform)
+    return result["application"]
+
+
+@transaction.atomic
+def subsidy_report_results(
+    *, application_id: int, by: Any, costs: Iterable[ActualCostInput]
+) -> Application:
+    task = _require_task(application_id, "await_results")
+    result: dict[str, Application] = {}
+
+    def perform() -> None:
+        result["application"] = results_report(application_id=application_id, by=by, costs=costs)
+
+    SubsidyFlow.await_results.run(task, perform=perform)
+    return result["application"]
+
+
+@transaction.atomic
+def subsidy_withdraw(*, application_id: int, by: Any, reason: str = "") -> Application:
+    """Withdraw before the decision; the process, if started, is cancelled with its tasks."""
+    application = application_withdraw(application_id=application_id, by=by, reason=reason)
+    process = SubsidyProcess.objects.filter(application_id=application_id).first()
+    if process is not None and process.status == PROCESS.NEW:
+        SubsidyFlow.instance.cancel(process)
+    return application
+
+
+@transaction.atomic
+def step_complete(*, application_id: int, step: Step, by: Any, data: dict) -> Any:
+    """Complete a staff step from code, with the same permission checks as the web pages."""
+    task = _require_task(application_id, step.node)
+    with task.activation() as activation:
+        flow_task = activation.flow_task
+        if task.owner_id is None:
+            if not flow_task.can_assign(by, task):
+                raise NotAllowed(_("Your role cannot take the “%(step)s” step.")
+                                 % {"step": step.title})
+            activation.assign(by)
+        if not flow_task.can_execute(by, task):
+            raise NotAllowed(_("This step is assigned to someone else."))
+        activation.start(None)
+        result = step.perform(application_id, by, data)
+        activation.execute()
+    return result
