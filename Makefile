@@ -1,0 +1,53 @@
+# Kofu: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint pytest bench browser-deps services messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q '.[dev]'
+	touch $(STAMP)
+
+## run: install, migrate the SQLite database, load the demo data, fire timers, serve on :8000
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py demo_load
+	$(BIN)/python manage.py workflow_timer_loop --every 60 & \
+	  trap 'kill $$!' EXIT INT TERM; \
+	  DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: lint, layer contract, and the whole suite on the embedded default
+test: $(STAMP) browser-deps
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest
+
+## bench: the benchmarks in bench/, written to BENCHMARKS.md
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+## browser-deps: Debian's chromium for the browser tests (Playwright drives it; no download)
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "could not install chromium: browser tests will be skipped"; }
+
+## services: start PostgreSQL and Redis on this machine if they are down
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+
+## messages: regenerate the Japanese and English message catalogues
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l ja -l en --ignore='.venv/*' --ignore='bench/*' --ignore='tests/*'
+	$(BIN)/python manage.py compilemessages --ignore='.venv/*'
+
+clean:
+	rm -rf $(VENV) var .test.sqlite3 kofu.sqlite3

@@ -1,0 +1,103 @@
+"""Shared fixtures. Tests that need PostgreSQL or a real broker skip with a visible reason when
+it is absent; with KOFU_REQUIRE_SERVICES=1 (CI) such a skip is a failure instead."""
+
+from __future__ import annotations
+
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from fixtures.demo import COMPANIES, draft_create, round_create, user_create
+from fixtures.reference import reference_data_load
+
+REQUIRE_SERVICES = os.environ.get("KOFU_REQUIRE_SERVICES") == "1"
+
+
+def _missing_service(item: pytest.Item) -> str | None:
+    from django.conf import settings
+
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://… (CI runs it)"
+    if item.get_closest_marker("broker") and not os.environ.get("CELERY_BROKER_URL"):
+        return "needs a real Celery broker: set CELERY_BROKER_URL=redis://… (CI runs it)"
+    del settings
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    reason = _missing_service(item)
+    if reason is None:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"KOFU_REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(request, settings, tmp_path):
+    """Tasks run in-process unless the test exercises the real broker."""
+    from config.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    eager = request.node.get_closest_marker("broker") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def reference(db):
+    reference_data_load()
+
+
+@pytest.fixture
+def subsidy_round(reference):
+    return round_create()
+
+
+@pytest.fixture
+def companies(db):
+    from accounts.models import Company
+
+    return [
+        Company.objects.create(name=name, name_kana=kana, corporate_number=number,
+                               employee_count=employees)
+        for name, kana, number, employees in COMPANIES
+    ]
+
+
+@pytest.fixture
+def people(companies):
+    from core.roles import Role
+
+    return SimpleNamespace(
+        applicant=user_create("applicant", Role.APPLICANT, companies[0]),
+        colleague=user_create("colleague", Role.APPLICANT, companies[0], "en"),
+        other_applicant=user_create("other", Role.APPLICANT, companies[1]),
+        staff=user_create("staff", Role.STAFF, None),
+        staff2=user_create("staff2", Role.STAFF, None),
+        approver=user_create("approver", Role.APPROVER, None),
+        approver2=user_create("approver2", Role.APPROVER, None),
+        finance=user_create("finance", Role.FINANCE, None),
+        auditor=user_create("auditor", Role.AUDITOR, None),
+    )
+
+
+@pytest.fixture
+def draft(subsidy_round, people):
+    """A complete draft of the first company: 2 trainees, tuition + exam fee, all documents."""
+    return draft_create(subsidy_round, people.applicant)
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run after-commit callbacks (notifications) the way a committed request would."""
+
+    def run(func, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return func(*args, **kwargs)
+
+    return run
