@@ -14,7 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from accounts.models import Company
 from core.roles import Role
 
-from .permissions import company_member, role_required
+from .permissions import company_member, role_required, system_only
 
 
 class _Named(models.Model):
@@ -212,7 +212,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self.requested_amount = requested_amount
         self.submitted_at = timezone.now()
 
-    @transition(status, source=Status.RETURNED, target=Status.LAPSED)
+    @transition(status, source=Status.RETURNED, target=Status.LAPSED, permission=system_only)
     def lapse(self) -> None:
         pass
 

@@ -20,3 +20,8 @@ def role_required(role: Role) -> Callable[[Any, Any], bool]:
 def company_member(instance: Any, user: Any) -> bool:
     """An applicant acting for their own company."""
     return has_role(user, Role.APPLICANT) and company_id_of_user(user) == instance.company_id
+
+
+def system_only(instance: Any, user: Any) -> bool:
+    """No person fires this transition; timers and jobs do, through their service."""
+    return False

@@ -1,6 +1,8 @@
 """Kofu settings. Everything that differs between machines comes from the environment."""
 
+import os
 from pathlib import Path
+from tempfile import gettempdir
 
 import environ
 from django.core.management.utils import get_random_secret_key
@@ -76,8 +78,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 30}
     )
+    # A file, not memory, so that threads and live-server tests share it; one per test process.
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
-        "SQLITE_TEST_NAME", default=str(BASE_DIR / ".test.sqlite3")
+        "SQLITE_TEST_NAME", default=str(Path(gettempdir()) / f"kofu-test-{os.getpid()}.sqlite3")
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -16,13 +16,10 @@ REQUIRE_SERVICES = os.environ.get("KOFU_REQUIRE_SERVICES") == "1"
 
 
 def _missing_service(item: pytest.Item) -> str | None:
-    from django.conf import settings
-
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         return "needs PostgreSQL: set DATABASE_URL=postgres://… (CI runs it)"
     if item.get_closest_marker("broker") and not os.environ.get("CELERY_BROKER_URL"):
         return "needs a real Celery broker: set CELERY_BROKER_URL=redis://… (CI runs it)"
-    del settings
     return None
 
 
@@ -41,6 +38,8 @@ def _celery_in_process(request, settings, tmp_path):
     from config.celery import app
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     eager = request.node.get_closest_marker("broker") is None
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = eager
