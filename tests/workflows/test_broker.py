@@ -1,0 +1,46 @@
+"""Notifications travel through a real broker to a real Celery worker, after commit."""
+
+import time
+import uuid
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+
+from config.celery import app
+from notifications.models import Notification
+from workflows import services as wf
+
+pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def worker():
+    queue = f"kofu-test-{uuid.uuid4().hex[:8]}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue],
+                      shutdown_timeout=10):
+        yield
+    app.conf.task_default_queue = previous
+
+
+def wait_for(condition, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_submission_notice_delivered_by_a_real_worker(draft, people, worker):
+    wf.subsidy_submit(application_id=draft.pk, by=people.applicant)
+
+    notifications = Notification.objects.filter(kind="application_submitted")
+    assert wait_for(lambda: notifications.exists()
+                    and not notifications.filter(sent_at=None).exists())
+    recipients = sorted(address for message in mail.outbox for address in message.to)
+    assert recipients == sorted(n.recipient.email for n in notifications)
+    assert all(draft.reference in message.subject for message in mail.outbox)
+    assert notifications.get(recipient=people.applicant).attempts == 1

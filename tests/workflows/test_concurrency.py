@@ -1,0 +1,91 @@
+"""Concurrent approvers and releasers, on PostgreSQL with real threads and connections."""
+
+import threading
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from applications.models import Application, Decision, SubsidyRound
+from audit.models import AuditEvent
+from fixtures.demo import advance, draft_create
+from payments.models import Payment
+from payments.services import payment_release
+from workflows import services as wf
+from workflows import steps
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREADS = 20
+
+
+def run_concurrently(action, count=THREADS):
+    """Start ``count`` threads at one barrier; return each outcome (a value or an exception)."""
+    barrier = threading.Barrier(count)
+    outcomes = [None] * count
+
+    def worker(index):
+        try:
+            barrier.wait()
+            outcomes[index] = action(index)
+        except Exception as error:  # each outcome is inspected by the test
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def outcome_names(outcomes):
+    return Counter(type(outcome).__name__ for outcome in outcomes)
+
+
+def test_concurrent_approvals_never_exceed_the_round_budget(subsidy_round, people):
+    applications = [draft_create(subsidy_round, people.applicant, trainees=2)
+                    for _ in range(THREADS)]
+    for application in applications:
+        advance(application, "decision_pending", vars(people))
+    budget = 7 * 187_000 + 999
+    SubsidyRound.objects.filter(pk=subsidy_round.pk).update(budget=budget)
+
+    outcomes = run_concurrently(lambda i: wf.step_complete(
+        application_id=applications[i].pk, step=steps.DECIDE,
+        by=people.approver if i % 2 else people.approver2, data={"approve": True}))
+
+    names = outcome_names(outcomes)
+    assert names == {"Decision": 7, "BudgetExceeded": 13}, names
+    round_ = SubsidyRound.objects.get(pk=subsidy_round.pk)
+    granted = Application.objects.filter(round=round_, status=Application.Status.GRANTED)
+    assert round_.decided_total == 7 * 187_000 <= budget
+    assert sum(granted.values_list("decided_amount", flat=True)) == round_.decided_total
+    assert Decision.objects.filter(kind=Decision.Kind.GRANT).count() == 7
+    assert Application.objects.filter(status=Application.Status.DECISION_PENDING).count() == 13
+
+
+def test_concurrent_payment_releases_pay_exactly_once(draft, people):
+    advance(draft, "confirmed", vars(people))
+
+    outcomes = run_concurrently(lambda i: wf.step_complete(
+        application_id=draft.pk, step=steps.RELEASE_PAYMENT, by=people.finance, data={}))
+
+    names = outcome_names(outcomes)
+    assert names["Payment"] == 1, names
+    assert Payment.objects.filter(application=draft).count() == 1
+    assert AuditEvent.objects.filter(action="release_payment", subject_id=str(draft.pk)).count() == 1
+    assert Application.objects.get(pk=draft.pk).status == Application.Status.PAID
+
+
+def test_concurrent_payment_service_calls_pay_exactly_once(draft, people):
+    advance(draft, "confirmed", vars(people))
+
+    outcomes = run_concurrently(lambda i: payment_release(application_id=draft.pk,
+                                                          by=people.finance))
+
+    names = outcome_names(outcomes)
+    assert names == {"Payment": 1, "InvalidState": THREADS - 1}, names
+    assert Payment.objects.filter(application=draft).count() == 1
