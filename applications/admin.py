@@ -11,11 +11,32 @@ class SubsidyRoundAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "fiscal_year", "legal_basis"]}),
         ("Window", {"fields": ["opens_at", "closes_at", "results_report_deadline"]}),
-        ("Money", {"fields": ["budget", "decided_total", "rate_numerator", "rate_denominator",
-                              "cap_per_trainee", "cap_per_company", "rounding_unit"]}),
-        ("Rules", {"fields": ["eligible_cost_types", "required_document_types",
-                              "correction_deadline_business_days", "year_end_closure",
-                              "requires_declaration"]}),
+        (
+            "Money",
+            {
+                "fields": [
+                    "budget",
+                    "decided_total",
+                    "rate_numerator",
+                    "rate_denominator",
+                    "cap_per_trainee",
+                    "cap_per_company",
+                    "rounding_unit",
+                ]
+            },
+        ),
+        (
+            "Rules",
+            {
+                "fields": [
+                    "eligible_cost_types",
+                    "required_document_types",
+                    "correction_deadline_business_days",
+                    "year_end_closure",
+                    "requires_declaration",
+                ]
+            },
+        ),
     ]
 
 
@@ -28,8 +49,15 @@ class NamedAdmin(admin.ModelAdmin):
 class ApplicationAdmin(admin.ModelAdmin):
     """Read-only: applications change only through their workflow."""
 
-    list_display = ["id", "company", "round", "status", "requested_amount", "decided_amount",
-                    "confirmed_amount"]
+    list_display = [
+        "id",
+        "company",
+        "round",
+        "status",
+        "requested_amount",
+        "decided_amount",
+        "confirmed_amount",
+    ]
     list_filter = ["status", "round"]
     list_select_related = ["company", "round"]
     search_fields = ["company__name", "company__corporate_number"]
@@ -43,8 +71,15 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(admin.ModelAdmin):
-    list_display = ["id", "application", "kind", "amount", "prepared_by", "decided_by",
-                    "decided_at"]
+    list_display = [
+        "id",
+        "application",
+        "kind",
+        "amount",
+        "prepared_by",
+        "decided_by",
+        "decided_at",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -37,9 +37,16 @@ class AuditEventSerializerMixin:
     @staticmethod
     def event_rows(application) -> list[dict]:
         return [
-            {"at": event.occurred_at, "actor": event.actor.get_username() if event.actor else None,
-             "role": event.actor_role, "action": event.action, "from": event.from_status,
-             "to": event.to_status, "reason": event.reason, "data": event.data}
+            {
+                "at": event.occurred_at,
+                "actor": event.actor.get_username() if event.actor else None,
+                "role": event.actor_role,
+                "action": event.action,
+                "from": event.from_status,
+                "to": event.to_status,
+                "reason": event.reason,
+                "data": event.data,
+            }
             for event in events_for(application)
         ]
 
@@ -57,8 +64,11 @@ class ApplicationDraftViewSet(
 
     def get_queryset(self):
         return application_list_for_user(self.request.user).prefetch_related(
-            "training_lines__cost_type", "documents__document_type", "correction_requests",
-            "decisions", "actual_costs__cost_type",
+            "training_lines__cost_type",
+            "documents__document_type",
+            "correction_requests",
+            "decisions",
+            "actual_costs__cost_type",
         )
 
     def get_object(self):
@@ -90,8 +100,9 @@ class ApplicationDraftViewSet(
     @action(detail=True, methods=["delete"], url_path=r"training-lines/(?P<line_id>\d+)")
     def training_line_delete(self, request: Request, pk: str, line_id: str) -> Response:
         application = self.get_object()
-        services.training_line_remove(application_id=application.pk, line_id=int(line_id),
-                                      by=request.user)
+        services.training_line_remove(
+            application_id=application.pk, line_id=int(line_id), by=request.user
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer})
@@ -100,8 +111,10 @@ class ApplicationDraftViewSet(
         application = self.get_object()
         data = _valid(DocumentUploadSerializer, request.data)
         document = services.document_upload(
-            application_id=application.pk, document_type=data["document_type"],
-            file=data["file"], by=request.user,
+            application_id=application.pk,
+            document_type=data["document_type"],
+            file=data["file"],
+            by=request.user,
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 

@@ -99,7 +99,9 @@ def subsidy_compute(
     shares = []
     for trainee, eligible in sorted(per_trainee.items()):
         before_cap = math.floor(eligible * rule.rate)
-        shares.append(TraineeShare(trainee, eligible, before_cap, min(before_cap, rule.cap_per_trainee)))
+        shares.append(
+            TraineeShare(trainee, eligible, before_cap, min(before_cap, rule.cap_per_trainee))
+        )
 
     total = sum(share.subsidy for share in shares)
     capped = min(total, rule.cap_per_company)

@@ -26,12 +26,12 @@ class _Named(models.Model):
         abstract = True
         ordering = ["code"]
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "ja").startswith("en") else self.name_ja
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CostType(_Named):
@@ -67,7 +67,9 @@ class SubsidyRound(models.Model):
     rate_denominator = models.PositiveSmallIntegerField(_("subsidy rate denominator"), default=2)
     cap_per_trainee = models.PositiveBigIntegerField(_("cap per trainee (yen)"))
     cap_per_company = models.PositiveBigIntegerField(_("cap per company (yen)"))
-    rounding_unit = models.PositiveIntegerField(_("rounding unit (yen, rounded down)"), default=1000)
+    rounding_unit = models.PositiveIntegerField(
+        _("rounding unit (yen, rounded down)"), default=1000
+    )
     eligible_cost_types = models.ManyToManyField(CostType, verbose_name=_("eligible cost types"))
     required_document_types = models.ManyToManyField(
         DocumentType, verbose_name=_("required documents"), blank=True
@@ -201,7 +203,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self.submitted_at = timezone.now()
 
     @transition(
-        status, source=Status.SUBMITTED, target=Status.RETURNED,
+        status,
+        source=Status.SUBMITTED,
+        target=Status.RETURNED,
         permission=role_required(Role.STAFF),
     )
     def return_for_correction(self) -> None:
@@ -217,21 +221,27 @@ class Application(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(
-        status, source=Status.SUBMITTED, target=Status.SCREENING,
+        status,
+        source=Status.SUBMITTED,
+        target=Status.SCREENING,
         permission=role_required(Role.STAFF),
     )
     def accept_documents(self) -> None:
         pass
 
     @transition(
-        status, source=Status.SCREENING, target=Status.DECISION_PENDING,
+        status,
+        source=Status.SCREENING,
+        target=Status.DECISION_PENDING,
         permission=role_required(Role.STAFF),
     )
     def record_screening(self, *, by_user: object) -> None:
         self.screened_by = by_user
 
     @transition(
-        status, source=Status.DECISION_PENDING, target=Status.GRANTED,
+        status,
+        source=Status.DECISION_PENDING,
+        target=Status.GRANTED,
         permission=role_required(Role.APPROVER),
     )
     def grant(self, *, amount: int, decided_on: dt.date) -> None:
@@ -239,47 +249,59 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self.decided_on = decided_on
 
     @transition(
-        status, source=Status.DECISION_PENDING, target=Status.REJECTED,
+        status,
+        source=Status.DECISION_PENDING,
+        target=Status.REJECTED,
         permission=role_required(Role.APPROVER),
     )
     def reject(self, *, decided_on: dt.date) -> None:
         self.decided_on = decided_on
 
-    @transition(status, source=Status.GRANTED, target=Status.RESULTS_SUBMITTED,
-                permission=company_member)
+    @transition(
+        status, source=Status.GRANTED, target=Status.RESULTS_SUBMITTED, permission=company_member
+    )
     def report_results(self) -> None:
         pass
 
     @transition(
-        status, source=Status.RESULTS_SUBMITTED, target=Status.GRANTED,
+        status,
+        source=Status.RESULTS_SUBMITTED,
+        target=Status.GRANTED,
         permission=role_required(Role.STAFF),
     )
     def return_results(self) -> None:
         pass
 
     @transition(
-        status, source=Status.RESULTS_SUBMITTED, target=Status.RESULTS_CHECKED,
+        status,
+        source=Status.RESULTS_SUBMITTED,
+        target=Status.RESULTS_CHECKED,
         permission=role_required(Role.STAFF),
     )
     def accept_results(self, *, by_user: object) -> None:
         self.results_checked_by = by_user
 
     @transition(
-        status, source=Status.RESULTS_CHECKED, target=Status.CONFIRMED,
+        status,
+        source=Status.RESULTS_CHECKED,
+        target=Status.CONFIRMED,
         permission=role_required(Role.APPROVER),
     )
     def confirm_amount(self, *, amount: int) -> None:
         self.confirmed_amount = amount
 
     @transition(
-        status, source=Status.CONFIRMED, target=Status.PAID,
+        status,
+        source=Status.CONFIRMED,
+        target=Status.PAID,
         permission=role_required(Role.FINANCE),
     )
     def mark_paid(self) -> None:
         pass
 
-    @transition(status, source=list(WITHDRAWABLE), target=Status.WITHDRAWN,
-                permission=company_member)
+    @transition(
+        status, source=list(WITHDRAWABLE), target=Status.WITHDRAWN, permission=company_member
+    )
     def withdraw(self) -> None:
         pass
 
@@ -306,6 +328,9 @@ class TrainingLine(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.trainee_name}: {self.course_name}"
+
 
 def _document_path(instance: Document, filename: str) -> str:
     return f"applications/{instance.application_id}/{instance.sha256[:16]}/{filename}"
@@ -320,12 +345,16 @@ class Document(models.Model):
     original_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_type}: {self.original_name}"
 
 
 class CorrectionRequest(models.Model):
@@ -337,14 +366,18 @@ class CorrectionRequest(models.Model):
     items = models.JSONField(_("items to correct"))
     message = models.TextField(_("message"), blank=True)
     deadline = models.DateField(_("answer by"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField(auto_now_add=True)
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"correction of {self.application_id} by {self.deadline}"
 
 
 class Decision(models.Model):
@@ -362,10 +395,12 @@ class Decision(models.Model):
     reason = models.TextField(blank=True)
     conditions = models.TextField(blank=True)
     legal_basis = models.CharField(max_length=300)
-    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(auto_now_add=True)
     supersedes = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True)
 
@@ -381,6 +416,9 @@ class Decision(models.Model):
                 name="decision_one_original_per_kind",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
 
 
 class ActualCost(models.Model):
@@ -399,3 +437,6 @@ class ActualCost(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.trainee_name}: {self.amount} yen on {self.incurred_on}"

@@ -13,16 +13,31 @@ from .models import (
 
 class SubsidyRoundSerializer(serializers.ModelSerializer):
     eligible_cost_types = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
-    required_document_types = serializers.SlugRelatedField(many=True, read_only=True,
-                                                           slug_field="code")
+    required_document_types = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code"
+    )
 
     class Meta:
         model = SubsidyRound
-        fields = ["id", "name", "fiscal_year", "opens_at", "closes_at", "budget", "decided_total",
-                  "rate_numerator", "rate_denominator", "cap_per_trainee", "cap_per_company",
-                  "rounding_unit", "eligible_cost_types", "required_document_types",
-                  "correction_deadline_business_days", "results_report_deadline",
-                  "requires_declaration"]
+        fields = [
+            "id",
+            "name",
+            "fiscal_year",
+            "opens_at",
+            "closes_at",
+            "budget",
+            "decided_total",
+            "rate_numerator",
+            "rate_denominator",
+            "cap_per_trainee",
+            "cap_per_company",
+            "rounding_unit",
+            "eligible_cost_types",
+            "required_document_types",
+            "correction_deadline_business_days",
+            "results_report_deadline",
+            "requires_declaration",
+        ]
 
 
 class TrainingLineSerializer(serializers.ModelSerializer):
@@ -30,8 +45,16 @@ class TrainingLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TrainingLine
-        fields = ["id", "trainee_name", "course_name", "provider", "start_date", "end_date",
-                  "cost_type", "amount"]
+        fields = [
+            "id",
+            "trainee_name",
+            "course_name",
+            "provider",
+            "start_date",
+            "end_date",
+            "cost_type",
+            "amount",
+        ]
 
 
 class TrainingLineInputSerializer(serializers.Serializer):
@@ -66,8 +89,17 @@ class CorrectionRequestSerializer(serializers.ModelSerializer):
 class DecisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Decision
-        fields = ["id", "kind", "amount", "computation", "reason", "conditions", "legal_basis",
-                  "decided_at", "supersedes"]
+        fields = [
+            "id",
+            "kind",
+            "amount",
+            "computation",
+            "reason",
+            "conditions",
+            "legal_basis",
+            "decided_at",
+            "supersedes",
+        ]
 
 
 class ActualCostSerializer(serializers.ModelSerializer):
@@ -75,8 +107,16 @@ class ActualCostSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActualCost
-        fields = ["id", "trainee_name", "course_name", "cost_type", "incurred_on", "amount",
-                  "completed", "evidence"]
+        fields = [
+            "id",
+            "trainee_name",
+            "course_name",
+            "cost_type",
+            "incurred_on",
+            "amount",
+            "completed",
+            "evidence",
+        ]
 
 
 class ActualCostInputSerializer(serializers.Serializer):
@@ -101,10 +141,26 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Application
-        fields = ["id", "reference", "round", "company", "status", "status_display",
-                  "plan_summary", "requested_amount", "decided_amount", "confirmed_amount",
-                  "submitted_at", "decided_on", "created_at", "training_lines", "documents",
-                  "correction_requests", "decisions", "actual_costs"]
+        fields = [
+            "id",
+            "reference",
+            "round",
+            "company",
+            "status",
+            "status_display",
+            "plan_summary",
+            "requested_amount",
+            "decided_amount",
+            "confirmed_amount",
+            "submitted_at",
+            "decided_on",
+            "created_at",
+            "training_lines",
+            "documents",
+            "correction_requests",
+            "decisions",
+            "actual_costs",
+        ]
         read_only_fields = fields
 
 

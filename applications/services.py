@@ -36,6 +36,7 @@ from .exceptions import (
     ValidationFailed,
     WindowClosed,
 )
+from .labels import action_label
 from .models import (
     ActualCost,
     Application,
@@ -77,11 +78,13 @@ def _fire(
     if not can_proceed(transition, check_conditions=False):
         raise InvalidState(
             _("This application is %(status)s; “%(action)s” is not possible now.")
-            % {"status": application.get_status_display(), "action": action.replace("_", " ")}
+            % {"status": application.get_status_display(), "action": action_label(action)}
         )
     if by is not None and not has_transition_perm(transition, by):
-        raise NotAllowed(_("Your role does not allow “%(action)s” on this application.")
-                         % {"action": action.replace("_", " ")})
+        raise NotAllowed(
+            _("Your role does not allow “%(action)s” on this application.")
+            % {"action": action_label(action)}
+        )
     from_status = application.status
     transition(**kwargs)
     application.save()
@@ -109,8 +112,11 @@ def _notify_applicants(application: Application, kind: str, **context: Any) -> N
     notify(
         recipients=_applicants(application),
         kind=kind,
-        context={"reference": application.reference, "company": application.company.name,
-                 **context},
+        context={
+            "reference": application.reference,
+            "company": application.company.name,
+            **context,
+        },
         link=_link(application),
     )
 
@@ -135,11 +141,14 @@ def planned_subsidy(application: Application) -> SubsidyComputation:
 
 def actual_subsidy(application: Application) -> SubsidyComputation:
     lines = [
-        CostLine(cost.trainee_name, cost.cost_type.code, cost.amount, cost.incurred_on,
-                 cost.completed)
+        CostLine(
+            cost.trainee_name, cost.cost_type.code, cost.amount, cost.incurred_on, cost.completed
+        )
         for cost in application.actual_costs.select_related("cost_type")
     ]
-    return subsidy_compute(lines, subsidy_rule(application.round), not_before=application.decided_on)
+    return subsidy_compute(
+        lines, subsidy_rule(application.round), not_before=application.decided_on
+    )
 
 
 def missing_document_types(application: Application, stage: str) -> list[DocumentType]:
@@ -156,8 +165,10 @@ def _ensure_editable_by_applicant(application: Application, by: Any) -> None:
         raise NotAllowed(_("Only a member of the applying company can change this application."))
     if application.status not in (Status.DRAFT, Status.RETURNED):
         raise InvalidState(
-            _("The training plan can only be changed while the application is a draft or "
-              "returned for correction.")
+            _(
+                "The training plan can only be changed while the application is a draft or "
+                "returned for correction."
+            )
         )
 
 
@@ -172,8 +183,9 @@ def application_create(*, round_id: int, by: Any, plan_summary: str = "") -> App
         raise NotAllowed(_("Only a user registered for a company can apply."))
     round_ = SubsidyRound.objects.get(pk=round_id)
     if timezone.now() >= round_.closes_at:
-        raise WindowClosed(_("The application window of “%(round)s” has closed.")
-                           % {"round": round_.name})
+        raise WindowClosed(
+            _("The application window of “%(round)s” has closed.") % {"round": round_.name}
+        )
     application = Application.objects.create(
         round=round_, company_id=company_id, created_by=by, plan_summary=plan_summary
     )
@@ -197,15 +209,18 @@ def training_line_add(*, application_id: int, line: TrainingLineInput, by: Any) 
     application = _locked(application_id)
     _ensure_editable_by_applicant(application, by)
     if line.end_date < line.start_date:
-        raise ValidationFailed(_("The course must end on or after its start date."),
-                               field="end_date")
+        raise ValidationFailed(
+            _("The course must end on or after its start date."), field="end_date"
+        )
     if line.amount <= 0:
-        raise ValidationFailed(_("Enter the cost in whole yen, excluding consumption tax."),
-                               field="amount")
+        raise ValidationFailed(
+            _("Enter the cost in whole yen, excluding consumption tax."), field="amount"
+        )
     cost_type = CostType.objects.filter(code=line.cost_type).first()
     if cost_type is None:
-        raise ValidationFailed(_("Unknown cost type “%(code)s”.") % {"code": line.cost_type},
-                               field="cost_type")
+        raise ValidationFailed(
+            _("Unknown cost type “%(code)s”.") % {"code": line.cost_type}, field="cost_type"
+        )
     created = TrainingLine.objects.create(
         application=application,
         trainee_name=line.trainee_name,
@@ -216,9 +231,18 @@ def training_line_add(*, application_id: int, line: TrainingLineInput, by: Any) 
         cost_type=cost_type,
         amount=line.amount,
     )
-    event_record(application, "training_line_add", by=by, role=Role.APPLICANT,
-                 data={"line_id": created.pk, "amount": line.amount,
-                       "cost_type": line.cost_type, "trainee": line.trainee_name})
+    event_record(
+        application,
+        "training_line_add",
+        by=by,
+        role=Role.APPLICANT,
+        data={
+            "line_id": created.pk,
+            "amount": line.amount,
+            "cost_type": line.cost_type,
+            "trainee": line.trainee_name,
+        },
+    )
     return created
 
 
@@ -229,8 +253,9 @@ def training_line_remove(*, application_id: int, line_id: int, by: Any) -> None:
     deleted, _count = application.training_lines.filter(pk=line_id).delete()
     if not deleted:
         raise ValidationFailed(_("That line is not part of this application."), field="line_id")
-    event_record(application, "training_line_remove", by=by, role=Role.APPLICANT,
-                 data={"line_id": line_id})
+    event_record(
+        application, "training_line_remove", by=by, role=Role.APPLICANT, data={"line_id": line_id}
+    )
 
 
 UPLOAD_STAGE_STATUSES = {
@@ -249,11 +274,14 @@ def document_upload(
         raise NotAllowed(_("Only a member of the applying company can upload its documents."))
     doc_type = DocumentType.objects.filter(code=document_type).first()
     if doc_type is None:
-        raise ValidationFailed(_("Unknown document type “%(code)s”.") % {"code": document_type},
-                               field="document_type")
+        raise ValidationFailed(
+            _("Unknown document type “%(code)s”.") % {"code": document_type}, field="document_type"
+        )
     if application.status not in UPLOAD_STAGE_STATUSES[doc_type.stage]:
-        raise InvalidState(_("“%(type)s” cannot be uploaded while the application is %(status)s.")
-                           % {"type": doc_type.name, "status": application.get_status_display()})
+        raise InvalidState(
+            _("“%(type)s” cannot be uploaded while the application is %(status)s.")
+            % {"type": doc_type.name, "status": application.get_status_display()}
+        )
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
@@ -267,9 +295,18 @@ def document_upload(
     )
     document.file.save(file.name or "upload", file, save=False)
     document.save()
-    event_record(application, "document_upload", by=by, role=Role.APPLICANT,
-                 data={"document_id": document.pk, "type": doc_type.code,
-                       "sha256": document.sha256, "name": document.original_name})
+    event_record(
+        application,
+        "document_upload",
+        by=by,
+        role=Role.APPLICANT,
+        data={
+            "document_id": document.pk,
+            "type": doc_type.code,
+            "sha256": document.sha256,
+            "name": document.original_name,
+        },
+    )
     return document
 
 
@@ -280,22 +317,29 @@ def _ensure_submittable(application: Application) -> SubsidyComputation:
     round_ = application.round
     if not round_.is_open():
         raise WindowClosed(
-            _("The application window of “%(round)s” is %(opens)s to %(closes)s; "
-              "submissions are accepted only within it.")
-            % {"round": round_.name,
-               "opens": timezone.localtime(round_.opens_at).strftime("%Y-%m-%d %H:%M"),
-               "closes": timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M")}
+            _(
+                "The application window of “%(round)s” is %(opens)s to %(closes)s; "
+                "submissions are accepted only within it."
+            )
+            % {
+                "round": round_.name,
+                "opens": timezone.localtime(round_.opens_at).strftime("%Y-%m-%d %H:%M"),
+                "closes": timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M"),
+            }
         )
     if round_.requires_declaration and not company_has_registered_declaration(
         application.company_id
     ):
         raise DeclarationRequired(
-            _("This round requires a registered promotion declaration (推進宣言): "
-              "register one before applying.")
+            _(
+                "This round requires a registered promotion declaration (推進宣言): "
+                "register one before applying."
+            )
         )
     if not application.training_lines.exists():
-        raise SubmissionRefused(_("Add at least one trainee and course to the training plan."),
-                                field="training_lines")
+        raise SubmissionRefused(
+            _("Add at least one trainee and course to the training plan."), field="training_lines"
+        )
     missing = missing_document_types(application, DocumentType.Stage.APPLICATION)
     if missing:
         raise MissingDocuments(
@@ -313,9 +357,15 @@ def application_submit(*, application_id: int, by: Any) -> Application:
     if application.status != Status.DRAFT:
         raise InvalidState(_("Only a draft can be submitted."))
     computation = _ensure_submittable(application)
-    _fire(application, application.submit, by=by, role=Role.APPLICANT, action="submit",
-          data={"requested_amount": computation.amount},
-          requested_amount=computation.amount)
+    _fire(
+        application,
+        application.submit,
+        by=by,
+        role=Role.APPLICANT,
+        action="submit",
+        data={"requested_amount": computation.amount},
+        requested_amount=computation.amount,
+    )
     _notify_applicants(application, "application_submitted")
     return application
 
@@ -323,9 +373,14 @@ def application_submit(*, application_id: int, by: Any) -> Application:
 @transaction.atomic
 def application_accept_documents(*, application_id: int, by: Any) -> Application:
     application = _locked(application_id)
-    _fire(application, application.accept_documents, by=by, role=Role.STAFF,
-          action="accept_documents",
-          data={"document_ids": list(application.documents.values_list("pk", flat=True))})
+    _fire(
+        application,
+        application.accept_documents,
+        by=by,
+        role=Role.STAFF,
+        action="accept_documents",
+        data={"document_ids": list(application.documents.values_list("pk", flat=True))},
+    )
     return application
 
 
@@ -336,22 +391,34 @@ def application_return_for_correction(
     """Return for correction (差戻し) with the items to fix and a business-day deadline."""
     items = [item.strip() for item in items if item and item.strip()]
     if not items:
-        raise ValidationFailed(_("List at least one item the applicant must correct."),
-                               field="items")
+        raise ValidationFailed(
+            _("List at least one item the applicant must correct."), field="items"
+        )
     application = _locked(application_id)
     deadline = add_business_days(
         today_jst(),
         application.round.correction_deadline_business_days,
         year_end_closure=application.round.year_end_closure,
     )
-    _fire(application, application.return_for_correction, by=by, role=Role.STAFF,
-          action="return_for_correction", reason=message or "; ".join(items),
-          data={"items": items, "deadline": deadline.isoformat()})
+    _fire(
+        application,
+        application.return_for_correction,
+        by=by,
+        role=Role.STAFF,
+        action="return_for_correction",
+        reason=message or "; ".join(items),
+        data={"items": items, "deadline": deadline.isoformat()},
+    )
     correction = CorrectionRequest.objects.create(
         application=application, items=items, message=message, deadline=deadline, requested_by=by
     )
-    _notify_applicants(application, "application_returned", items=items,
-                       deadline=deadline.isoformat(), message=message)
+    _notify_applicants(
+        application,
+        "application_returned",
+        items=items,
+        deadline=deadline.isoformat(),
+        message=message,
+    )
     return correction
 
 
@@ -366,9 +433,16 @@ def application_resubmit(*, application_id: int, by: Any, answer: str = "") -> A
     if application.status != Status.RETURNED:
         raise InvalidState(_("Only an application returned for correction can be resubmitted."))
     computation = _ensure_submittable(application)
-    _fire(application, application.resubmit, by=by, role=Role.APPLICANT, action="resubmit",
-          reason=answer, data={"requested_amount": computation.amount},
-          requested_amount=computation.amount)
+    _fire(
+        application,
+        application.resubmit,
+        by=by,
+        role=Role.APPLICANT,
+        action="resubmit",
+        reason=answer,
+        data={"requested_amount": computation.amount},
+        requested_amount=computation.amount,
+    )
     correction = open_correction(application)
     if correction is not None:
         correction.answer = answer
@@ -382,9 +456,15 @@ def application_lapse(*, application_id: int) -> Application:
     """The correction deadline passed unanswered: the system ends the application."""
     application = _locked(application_id)
     correction = open_correction(application)
-    _fire(application, application.lapse, by=None, role=Role.SYSTEM, action="lapse",
-          reason="correction deadline passed without an answer",
-          data={"deadline": correction.deadline.isoformat() if correction else None})
+    _fire(
+        application,
+        application.lapse,
+        by=None,
+        role=Role.SYSTEM,
+        action="lapse",
+        reason="correction deadline passed without an answer",
+        data={"deadline": correction.deadline.isoformat() if correction else None},
+    )
     _notify_applicants(application, "application_lapsed")
     return application
 
@@ -392,8 +472,14 @@ def application_lapse(*, application_id: int) -> Application:
 @transaction.atomic
 def application_withdraw(*, application_id: int, by: Any, reason: str = "") -> Application:
     application = _locked(application_id)
-    _fire(application, application.withdraw, by=by, role=Role.APPLICANT, action="withdraw",
-          reason=reason)
+    _fire(
+        application,
+        application.withdraw,
+        by=by,
+        role=Role.APPLICANT,
+        action="withdraw",
+        reason=reason,
+    )
     return application
 
 
@@ -402,8 +488,16 @@ def application_withdraw(*, application_id: int, by: Any, reason: str = "") -> A
 
 def application_record_screening(application: Application, *, by: Any, data: dict) -> None:
     """Fire the screening transition on a locked application (the screening app records why)."""
-    _fire(application, application.record_screening, by=by, role=Role.STAFF,
-          action="record_screening", reason=data.get("reason", ""), data=data, by_user=by)
+    _fire(
+        application,
+        application.record_screening,
+        by=by,
+        role=Role.STAFF,
+        action="record_screening",
+        reason=data.get("reason", ""),
+        data=data,
+        by_user=by,
+    )
 
 
 def lock_application(application_id: int) -> Application:
@@ -429,8 +523,11 @@ def _reserve_budget(round_id: int, amount: int) -> None:
     ).update(decided_total=F("decided_total") + amount)
     if not updated:
         raise BudgetExceeded(
-            _("Granting ¥%(amount)s would exceed the round's budget; the remaining budget "
-              "cannot cover it.") % {"amount": f"{amount:,}"}
+            _(
+                "Granting ¥%(amount)s would exceed the round's budget; the remaining budget "
+                "cannot cover it."
+            )
+            % {"amount": f"{amount:,}"}
         )
 
 
@@ -449,21 +546,44 @@ def grant_decide(
     if approve:
         computation = planned_subsidy(application)
         if computation.amount <= 0:
-            raise ValidationFailed(_("No eligible cost remains: the grant would be ¥0. "
-                                     "Decide not to grant instead."), field="approve")
+            raise ValidationFailed(
+                _("No eligible cost remains: the grant would be ¥0. Decide not to grant instead."),
+                field="approve",
+            )
         _reserve_budget(application.round_id, computation.amount)
-        _fire(application, application.grant, by=by, role=Role.APPROVER, action="grant",
-              reason=reason, data={"amount": computation.amount},
-              amount=computation.amount, decided_on=today)
+        _fire(
+            application,
+            application.grant,
+            by=by,
+            role=Role.APPROVER,
+            action="grant",
+            reason=reason,
+            data={"amount": computation.amount},
+            amount=computation.amount,
+            decided_on=today,
+        )
         kind, amount, detail = Decision.Kind.GRANT, computation.amount, computation.as_dict()
     else:
-        _fire(application, application.reject, by=by, role=Role.APPROVER, action="reject",
-              reason=reason, decided_on=today)
+        _fire(
+            application,
+            application.reject,
+            by=by,
+            role=Role.APPROVER,
+            action="reject",
+            reason=reason,
+            decided_on=today,
+        )
         kind, amount, detail = Decision.Kind.NON_GRANT, None, {}
     decision = Decision.objects.create(
-        application=application, kind=kind, amount=amount, computation=detail, reason=reason,
-        conditions=conditions, legal_basis=application.round.legal_basis,
-        prepared_by_id=application.screened_by_id, decided_by=by,
+        application=application,
+        kind=kind,
+        amount=amount,
+        computation=detail,
+        reason=reason,
+        conditions=conditions,
+        legal_basis=application.round.legal_basis,
+        prepared_by_id=application.screened_by_id,
+        decided_by=by,
     )
     _notify_applicants(application, f"decision_{kind}", amount=amount, reason=reason)
     return decision
@@ -504,27 +624,46 @@ def results_report(
     rows = []
     for index, cost in enumerate(costs):
         if cost.cost_type not in cost_types:
-            raise ValidationFailed(_("Unknown cost type “%(code)s”.") % {"code": cost.cost_type},
-                                   field=f"costs.{index}.cost_type")
+            raise ValidationFailed(
+                _("Unknown cost type “%(code)s”.") % {"code": cost.cost_type},
+                field=f"costs.{index}.cost_type",
+            )
         if cost.amount <= 0:
-            raise ValidationFailed(_("Enter each cost in whole yen, excluding consumption tax."),
-                                   field=f"costs.{index}.amount")
+            raise ValidationFailed(
+                _("Enter each cost in whole yen, excluding consumption tax."),
+                field=f"costs.{index}.amount",
+            )
         if cost.evidence_document_id is not None and cost.evidence_document_id not in document_ids:
-            raise ValidationFailed(_("The evidence must be a document of this application."),
-                                   field=f"costs.{index}.evidence_document_id")
-        rows.append(ActualCost(
-            application=application, trainee_name=cost.trainee_name,
-            course_name=cost.course_name, cost_type=cost_types[cost.cost_type],
-            incurred_on=cost.incurred_on, amount=cost.amount, completed=cost.completed,
-            evidence_id=cost.evidence_document_id,
-        ))
+            raise ValidationFailed(
+                _("The evidence must be a document of this application."),
+                field=f"costs.{index}.evidence_document_id",
+            )
+        rows.append(
+            ActualCost(
+                application=application,
+                trainee_name=cost.trainee_name,
+                course_name=cost.course_name,
+                cost_type=cost_types[cost.cost_type],
+                incurred_on=cost.incurred_on,
+                amount=cost.amount,
+                completed=cost.completed,
+                evidence_id=cost.evidence_document_id,
+            )
+        )
     application.actual_costs.all().delete()
     ActualCost.objects.bulk_create(rows)
     computation = actual_subsidy(application)
-    _fire(application, application.report_results, by=by, role=Role.APPLICANT,
-          action="report_results",
-          data={"actual_eligible_cost": computation.eligible_cost,
-                "excluded": len(computation.excluded)})
+    _fire(
+        application,
+        application.report_results,
+        by=by,
+        role=Role.APPLICANT,
+        action="report_results",
+        data={
+            "actual_eligible_cost": computation.eligible_cost,
+            "excluded": len(computation.excluded),
+        },
+    )
     return application
 
 
@@ -533,14 +672,28 @@ def results_check(*, application_id: int, by: Any, accept: bool, reason: str = "
     """Staff accept the results report, or return it to the applicant with a reason."""
     application = _locked(application_id)
     if accept:
-        _fire(application, application.accept_results, by=by, role=Role.STAFF,
-              action="accept_results", reason=reason, by_user=by)
+        _fire(
+            application,
+            application.accept_results,
+            by=by,
+            role=Role.STAFF,
+            action="accept_results",
+            reason=reason,
+            by_user=by,
+        )
     else:
         if not reason.strip():
-            raise ValidationFailed(_("Say what the applicant must fix in the report."),
-                                   field="reason")
-        _fire(application, application.return_results, by=by, role=Role.STAFF,
-              action="return_results", reason=reason)
+            raise ValidationFailed(
+                _("Say what the applicant must fix in the report."), field="reason"
+            )
+        _fire(
+            application,
+            application.return_results,
+            by=by,
+            role=Role.STAFF,
+            action="return_results",
+            reason=reason,
+        )
         _notify_applicants(application, "results_returned", reason=reason)
     return application
 
@@ -554,15 +707,23 @@ def amount_confirm(*, application_id: int, by: Any) -> Decision:
     _ensure_not_preparer(application, by, application.results_checked_by_id)
     computation = actual_subsidy(application)
     amount = min(application.decided_amount or 0, computation.amount)
-    _fire(application, application.confirm_amount, by=by, role=Role.APPROVER,
-          action="confirm_amount", data={"amount": amount,
-                                         "decided_amount": application.decided_amount},
-          amount=amount)
+    _fire(
+        application,
+        application.confirm_amount,
+        by=by,
+        role=Role.APPROVER,
+        action="confirm_amount",
+        data={"amount": amount, "decided_amount": application.decided_amount},
+        amount=amount,
+    )
     decision = Decision.objects.create(
-        application=application, kind=Decision.Kind.AMOUNT_CONFIRMATION, amount=amount,
+        application=application,
+        kind=Decision.Kind.AMOUNT_CONFIRMATION,
+        amount=amount,
         computation={**computation.as_dict(), "decided_amount": application.decided_amount},
         legal_basis=application.round.legal_basis,
-        prepared_by_id=application.results_checked_by_id, decided_by=by,
+        prepared_by_id=application.results_checked_by_id,
+        decided_by=by,
     )
     _notify_applicants(application, "amount_confirmed", amount=amount)
     return decision
@@ -570,5 +731,11 @@ def amount_confirm(*, application_id: int, by: Any) -> Decision:
 
 def application_mark_paid(application: Application, *, by: Any, data: dict) -> None:
     """Fire the paid transition on a locked application (the payments app records the money)."""
-    _fire(application, application.mark_paid, by=by, role=Role.FINANCE, action="release_payment",
-          data=data)
+    _fire(
+        application,
+        application.mark_paid,
+        by=by,
+        role=Role.FINANCE,
+        action="release_payment",
+        data=data,
+    )

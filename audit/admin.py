@@ -5,8 +5,16 @@ from .models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["occurred_at", "actor", "actor_role", "action", "subject_type", "subject_id",
-                    "from_status", "to_status"]
+    list_display = [
+        "occurred_at",
+        "actor",
+        "actor_role",
+        "action",
+        "subject_type",
+        "subject_id",
+        "from_status",
+        "to_status",
+    ]
     list_filter = ["action", "actor_role", "subject_type"]
     search_fields = ["subject_id", "reason"]
 

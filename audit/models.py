@@ -38,7 +38,9 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}#{self.subject_id}"
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}#{self.subject_id}"
+        )
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:

@@ -36,7 +36,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     if isinstance(exc, exceptions.ValidationError):
         field, message = _first_validation_message(exc.detail)
-        response.data = {"code": "invalid", "message": message, "field": field, "errors": exc.detail}
+        response.data = {
+            "code": "invalid",
+            "message": message,
+            "field": field,
+            "errors": exc.detail,
+        }
     elif isinstance(exc, Http404):
         response.data = {"code": "not_found", "message": _("Not found."), "field": None}
     elif isinstance(exc, exceptions.APIException):

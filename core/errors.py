@@ -11,7 +11,9 @@ class KofuError(Exception):
     code = "refused"
     http_status = 400
 
-    def __init__(self, message: str | Promise, *, field: str | None = None, code: str | None = None):
+    def __init__(
+        self, message: str | Promise, *, field: str | None = None, code: str | None = None
+    ):
         super().__init__(str(message))
         self.message = message
         self.field = field

@@ -17,3 +17,6 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.endpoint})"

@@ -44,9 +44,9 @@ def notification_deliver(*, notification_id: int) -> bool:
 
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update().select_related("recipient").get(
-                pk=notification_id
-            )
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .get(pk=notification_id)
         )
         if notification.sent_at is not None:
             return False

@@ -21,9 +21,13 @@ class StaffScreening(models.Model):
     )
     reason = models.TextField(_("reason"))
     recommended_amount = models.PositiveBigIntegerField(null=True)
-    screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     screened_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["screened_at", "id"]
+
+    def __str__(self) -> str:
+        return f"screening of application {self.application_id}: {self.recommendation}"

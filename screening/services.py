@@ -26,15 +26,25 @@ def screening_record(
     application = lock_application(application_id)
     amount = planned_subsidy(application).amount if recommend_grant else None
     recommendation = (
-        StaffScreening.Recommendation.GRANT if recommend_grant else StaffScreening.Recommendation.REJECT
+        StaffScreening.Recommendation.GRANT
+        if recommend_grant
+        else StaffScreening.Recommendation.REJECT
     )
     application_record_screening(
         application,
         by=by,
-        data={"eligible": eligible, "recommendation": recommendation, "reason": reason,
-              "recommended_amount": amount},
+        data={
+            "eligible": eligible,
+            "recommendation": recommendation,
+            "reason": reason,
+            "recommended_amount": amount,
+        },
     )
     return StaffScreening.objects.create(
-        application=application, eligible=eligible, recommendation=recommendation,
-        reason=reason, recommended_amount=amount, screened_by=by,
+        application=application,
+        eligible=eligible,
+        recommendation=recommendation,
+        reason=reason,
+        recommended_amount=amount,
+        screened_by=by,
     )

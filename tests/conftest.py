@@ -62,8 +62,9 @@ def companies(db):
     from accounts.models import Company
 
     return [
-        Company.objects.create(name=name, name_kana=kana, corporate_number=number,
-                               employee_count=employees)
+        Company.objects.create(
+            name=name, name_kana=kana, corporate_number=number, employee_count=employees
+        )
         for name, kana, number, employees in COMPANIES
     ]
 

@@ -18,7 +18,10 @@ from . import services, steps
 __all__ = ["ApplicationViewSet", "RoundViewSet"]
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=False,
+    IDEMPOTENCY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
     description="Repeat a request safely: the first response for this key is replayed.",
 )
 
@@ -66,8 +69,7 @@ class ApplicationViewSet(ApplicationDraftViewSet):
     def _step(self, request: Request, pk: str, step: steps.Step, serializer_class) -> Response:
         application = self.get_object()
         data = _valid(serializer_class, request.data)
-        services.step_complete(application_id=application.pk, step=step, by=request.user,
-                               data=data)
+        services.step_complete(application_id=application.pk, step=step, by=request.user, data=data)
         return self._detail(application.pk)
 
     @extend_schema(request=None, responses={200: ApplicationSerializer})
@@ -83,8 +85,9 @@ class ApplicationViewSet(ApplicationDraftViewSet):
         """Answer a return for correction and submit again."""
         application = self.get_object()
         data = _valid(AnswerSerializer, request.data)
-        services.subsidy_resubmit(application_id=application.pk, by=request.user,
-                                  answer=data["answer"])
+        services.subsidy_resubmit(
+            application_id=application.pk, by=request.user, answer=data["answer"]
+        )
         return self._detail(application.pk)
 
     @extend_schema(request=ReasonSerializer, responses={200: ApplicationSerializer})
@@ -92,8 +95,9 @@ class ApplicationViewSet(ApplicationDraftViewSet):
     def withdraw(self, request: Request, pk: str) -> Response:
         application = self.get_object()
         data = _valid(ReasonSerializer, request.data)
-        services.subsidy_withdraw(application_id=application.pk, by=request.user,
-                                  reason=data["reason"])
+        services.subsidy_withdraw(
+            application_id=application.pk, by=request.user, reason=data["reason"]
+        )
         return self._detail(application.pk)
 
     @extend_schema(request=ResultsSerializer, responses={200: ApplicationSerializer})
@@ -103,8 +107,7 @@ class ApplicationViewSet(ApplicationDraftViewSet):
         application = self.get_object()
         data = _valid(ResultsSerializer, request.data)
         costs = [ActualCostInput(**cost) for cost in data["costs"]]
-        services.subsidy_report_results(application_id=application.pk, by=request.user,
-                                        costs=costs)
+        services.subsidy_report_results(application_id=application.pk, by=request.user, costs=costs)
         return self._detail(application.pk)
 
     @extend_schema(request=CheckDocumentsSerializer, responses={200: ApplicationSerializer})
@@ -119,8 +122,11 @@ class ApplicationViewSet(ApplicationDraftViewSet):
         """Staff: record eligibility and a recommendation with its reason."""
         return self._step(request, pk, steps.SCREEN, ScreenSerializer)
 
-    @extend_schema(request=DecideSerializer, responses={200: ApplicationSerializer},
-                   parameters=[IDEMPOTENCY_PARAMETER])
+    @extend_schema(
+        request=DecideSerializer,
+        responses={200: ApplicationSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
     @action(detail=True, methods=["post"])
     @idempotent
     def decide(self, request: Request, pk: str) -> Response:
@@ -132,16 +138,18 @@ class ApplicationViewSet(ApplicationDraftViewSet):
     def check_results(self, request: Request, pk: str) -> Response:
         return self._step(request, pk, steps.CHECK_RESULTS, CheckResultsSerializer)
 
-    @extend_schema(request=None, responses={200: ApplicationSerializer},
-                   parameters=[IDEMPOTENCY_PARAMETER])
+    @extend_schema(
+        request=None, responses={200: ApplicationSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
+    )
     @action(detail=True, methods=["post"], url_path="confirm-amount")
     @idempotent
     def confirm_amount(self, request: Request, pk: str) -> Response:
         """Approver: 額の確定, final = min(granted, subsidy of eligible actual costs)."""
         return self._step(request, pk, steps.CONFIRM_AMOUNT, EmptySerializer)
 
-    @extend_schema(request=None, responses={200: ApplicationSerializer},
-                   parameters=[IDEMPOTENCY_PARAMETER])
+    @extend_schema(
+        request=None, responses={200: ApplicationSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
+    )
     @action(detail=True, methods=["post"], url_path="release-payment")
     @idempotent
     def release_payment(self, request: Request, pk: str) -> Response:

@@ -39,9 +39,7 @@ class SubsidyFlow(flow.Flow):
         .Permission("applications.check_documents")
         .Next(this.documents_complete)
     )
-    documents_complete = (
-        flow.If(this.is_in_screening).Then(this.screen).Else(this.await_correction)
-    )
+    documents_complete = flow.If(this.is_in_screening).Then(this.screen).Else(this.await_correction)
     await_correction = (
         flow.Handle(this.on_resubmitted)
         .Annotation(title=_("Applicant corrects"))

@@ -33,34 +33,39 @@ class TrainingLineForm(forms.Form):
     trainee_name = forms.CharField(label=gettext_lazy("Trainee"), max_length=100)
     course_name = forms.CharField(label=gettext_lazy("Course or certification"), max_length=200)
     provider = forms.CharField(label=gettext_lazy("Provider"), max_length=200)
-    start_date = forms.DateField(label=gettext_lazy("Start"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=gettext_lazy("End"),
-                               widget=forms.DateInput(attrs={"type": "date"}))
-    cost_type = forms.ModelChoiceField(CostType.objects.all(), to_field_name="code",
-                                       label=gettext_lazy("Cost type"))
+    start_date = forms.DateField(
+        label=gettext_lazy("Start"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label=gettext_lazy("End"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    cost_type = forms.ModelChoiceField(
+        CostType.objects.all(), to_field_name="code", label=gettext_lazy("Cost type")
+    )
     amount = forms.IntegerField(label=gettext_lazy("Cost excl. tax (yen)"), min_value=1)
 
 
 class DocumentForm(forms.Form):
-    document_type = forms.ModelChoiceField(DocumentType.objects.all(), to_field_name="code",
-                                           label=gettext_lazy("Document type"))
+    document_type = forms.ModelChoiceField(
+        DocumentType.objects.all(), to_field_name="code", label=gettext_lazy("Document type")
+    )
     file = forms.FileField(label=gettext_lazy("File"))
 
 
 class ActualCostForm(forms.Form):
     trainee_name = forms.CharField(label=gettext_lazy("Trainee"), max_length=100)
     course_name = forms.CharField(label=gettext_lazy("Course or certification"), max_length=200)
-    cost_type = forms.ModelChoiceField(CostType.objects.all(), to_field_name="code",
-                                       label=gettext_lazy("Cost type"))
-    incurred_on = forms.DateField(label=gettext_lazy("Paid on"),
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    cost_type = forms.ModelChoiceField(
+        CostType.objects.all(), to_field_name="code", label=gettext_lazy("Cost type")
+    )
+    incurred_on = forms.DateField(
+        label=gettext_lazy("Paid on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     amount = forms.IntegerField(label=gettext_lazy("Amount excl. tax (yen)"), min_value=1)
     completed = forms.BooleanField(label=gettext_lazy("Completed"), required=False, initial=True)
 
 
-ActualCostFormSet = forms.formset_factory(ActualCostForm, extra=3, min_num=1,
-                                          validate_min=True)
+ActualCostFormSet = forms.formset_factory(ActualCostForm, extra=3, min_num=1, validate_min=True)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -71,25 +76,33 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/index.html", {
-        "applications": application_list_for_user(request.user),
-        "rounds": round_list_open(),
-    })
+    return render(
+        request,
+        "portal/index.html",
+        {
+            "applications": application_list_for_user(request.user),
+            "rounds": round_list_open(),
+        },
+    )
 
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_get_for_user(request.user, pk)
-    return render(request, "portal/detail.html", {
-        "application": application,
-        "planned": application_services.planned_subsidy(application),
-        "correction": application_services.open_correction(application),
-        "events": events_for(application),
-        "line_form": TrainingLineForm(),
-        "document_form": DocumentForm(),
-        "cost_formset": ActualCostFormSet(prefix="costs"),
-        "tasks": services.active_tasks(application.pk) if is_staff_side(request.user) else [],
-    })
+    return render(
+        request,
+        "portal/detail.html",
+        {
+            "application": application,
+            "planned": application_services.planned_subsidy(application),
+            "correction": application_services.open_correction(application),
+            "events": events_for(application),
+            "line_form": TrainingLineForm(),
+            "document_form": DocumentForm(),
+            "cost_formset": ActualCostFormSet(prefix="costs"),
+            "tasks": services.active_tasks(application.pk) if is_staff_side(request.user) else [],
+        },
+    )
 
 
 def _act(request: HttpRequest, pk: int, action: Callable[[], Any], done: str) -> HttpResponse:
@@ -133,8 +146,14 @@ def add_line(request: HttpRequest, pk: int) -> HttpResponse:
     line = application_services.TrainingLineInput(
         **{**form.cleaned_data, "cost_type": form.cleaned_data["cost_type"].code}
     )
-    return _act(request, pk, lambda: application_services.training_line_add(
-        application_id=application.pk, line=line, by=request.user), _("Line added."))
+    return _act(
+        request,
+        pk,
+        lambda: application_services.training_line_add(
+            application_id=application.pk, line=line, by=request.user
+        ),
+        _("Line added."),
+    )
 
 
 @login_required
@@ -144,35 +163,57 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _form_errors(request, pk, form)
-    return _act(request, pk, lambda: application_services.document_upload(
-        application_id=application.pk, document_type=form.cleaned_data["document_type"].code,
-        file=form.cleaned_data["file"], by=request.user), _("Document uploaded."))
+    return _act(
+        request,
+        pk,
+        lambda: application_services.document_upload(
+            application_id=application.pk,
+            document_type=form.cleaned_data["document_type"].code,
+            file=form.cleaned_data["file"],
+            by=request.user,
+        ),
+        _("Document uploaded."),
+    )
 
 
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_get_for_user(request.user, pk)
-    return _act(request, pk, lambda: services.subsidy_submit(
-        application_id=application.pk, by=request.user), _("Application submitted."))
+    return _act(
+        request,
+        pk,
+        lambda: services.subsidy_submit(application_id=application.pk, by=request.user),
+        _("Application submitted."),
+    )
 
 
 @login_required
 @require_POST
 def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_get_for_user(request.user, pk)
-    return _act(request, pk, lambda: services.subsidy_resubmit(
-        application_id=application.pk, by=request.user, answer=request.POST.get("answer", "")),
-        _("Correction submitted."))
+    return _act(
+        request,
+        pk,
+        lambda: services.subsidy_resubmit(
+            application_id=application.pk, by=request.user, answer=request.POST.get("answer", "")
+        ),
+        _("Correction submitted."),
+    )
 
 
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_get_for_user(request.user, pk)
-    return _act(request, pk, lambda: services.subsidy_withdraw(
-        application_id=application.pk, by=request.user, reason=request.POST.get("reason", "")),
-        _("Application withdrawn."))
+    return _act(
+        request,
+        pk,
+        lambda: services.subsidy_withdraw(
+            application_id=application.pk, by=request.user, reason=request.POST.get("reason", "")
+        ),
+        _("Application withdrawn."),
+    )
 
 
 @login_required
@@ -193,9 +234,14 @@ def report_results(request: HttpRequest, pk: int) -> HttpResponse:
         for form in formset.forms
         if form.cleaned_data
     ]
-    return _act(request, pk, lambda: services.subsidy_report_results(
-        application_id=application.pk, by=request.user, costs=costs),
-        _("Results report submitted."))
+    return _act(
+        request,
+        pk,
+        lambda: services.subsidy_report_results(
+            application_id=application.pk, by=request.user, costs=costs
+        ),
+        _("Results report submitted."),
+    )
 
 
 urlpatterns = [

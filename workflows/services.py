@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
+from viewflow.workflow.timers import fire_due_timers
 
 from applications.exceptions import InvalidState, NotAllowed
 from applications.models import Application
@@ -54,8 +56,10 @@ def active_tasks(application_id: int) -> list[Task]:
 def _require_task(application_id: int, node_name: str) -> Task:
     task = active_task(application_id, node_name)
     if task is None:
-        raise InvalidState(_("This application has no open “%(step)s” step.")
-                           % {"step": node_name.replace("_", " ")})
+        raise InvalidState(
+            _("This application has no open “%(step)s” step.")
+            % {"step": node_name.replace("_", " ")}
+        )
     return task
 
 
@@ -114,8 +118,9 @@ def step_complete(*, application_id: int, step: Step, by: Any, data: dict) -> An
         flow_task = activation.flow_task
         if task.owner_id is None:
             if not flow_task.can_assign(by, task):
-                raise NotAllowed(_("Your role cannot take the “%(step)s” step.")
-                                 % {"step": step.title})
+                raise NotAllowed(
+                    _("Your role cannot take the “%(step)s” step.") % {"step": step.title}
+                )
             activation.assign(by)
         if not flow_task.can_execute(by, task):
             raise NotAllowed(_("This step is assigned to someone else."))
@@ -123,3 +128,26 @@ def step_complete(*, application_id: int, step: Step, by: Any, data: dict) -> An
         result = step.perform(application_id, by, data)
         activation.execute()
     return result
+
+
+def timers_fire_due(*, application_ids: Iterable[int] | None = None) -> int:
+    """Fire due timers (correction deadlines); with ids, only those applications' timers.
+
+    The timer loop and Celery beat fire all of them; a simulation restricts itself to its own.
+    """
+    if application_ids is None:
+        return fire_due_timers()
+    fired = 0
+    due = Task.objects.filter(
+        flow_task_type="TIMER",
+        status=STATUS.SCHEDULED,
+        scheduled__lte=timezone.now(),
+        process__subsidyprocess__application_id__in=list(application_ids),
+    ).order_by("scheduled")
+    for task in due:
+        with transaction.atomic(), task.activation() as activation:
+            if activation.start.can_proceed():
+                activation.start()
+                activation.execute()
+                fired += 1
+    return fired

@@ -38,8 +38,9 @@ class CheckDocumentsForm(forms.Form):
     items = forms.CharField(
         label=_("Items to correct (one per line)"), required=False, widget=forms.Textarea
     )
-    message = forms.CharField(label=_("Message to the applicant"), required=False,
-                              widget=forms.Textarea)
+    message = forms.CharField(
+        label=_("Message to the applicant"), required=False, widget=forms.Textarea
+    )
 
 
 class ScreenForm(forms.Form):
@@ -56,8 +57,9 @@ class DecideForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea)
-    conditions = forms.CharField(label=_("Conditions of the grant"), required=False,
-                                 widget=forms.Textarea)
+    conditions = forms.CharField(
+        label=_("Conditions of the grant"), required=False, widget=forms.Textarea
+    )
 
 
 class CheckResultsForm(forms.Form):
@@ -67,8 +69,7 @@ class CheckResultsForm(forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(label=_("Reason / what to fix"), required=False,
-                             widget=forms.Textarea)
+    reason = forms.CharField(label=_("Reason / what to fix"), required=False, widget=forms.Textarea)
 
 
 class ConfirmForm(forms.Form):
@@ -86,21 +87,28 @@ def _check_documents(application_id: int, by: Any, data: dict) -> Any:
 
 def _screen(application_id: int, by: Any, data: dict) -> Any:
     return screening_record(
-        application_id=application_id, by=by, eligible=data["eligible"],
-        recommend_grant=data["recommend_grant"], reason=data["reason"],
+        application_id=application_id,
+        by=by,
+        eligible=data["eligible"],
+        recommend_grant=data["recommend_grant"],
+        reason=data["reason"],
     )
 
 
 def _decide(application_id: int, by: Any, data: dict) -> Any:
     return grant_decide(
-        application_id=application_id, by=by, approve=data["approve"],
-        reason=data.get("reason", ""), conditions=data.get("conditions", ""),
+        application_id=application_id,
+        by=by,
+        approve=data["approve"],
+        reason=data.get("reason", ""),
+        conditions=data.get("conditions", ""),
     )
 
 
 def _check_results(application_id: int, by: Any, data: dict) -> Any:
-    return results_check(application_id=application_id, by=by, accept=data["accept"],
-                         reason=data.get("reason", ""))
+    return results_check(
+        application_id=application_id, by=by, accept=data["accept"], reason=data.get("reason", "")
+    )
 
 
 def _confirm_amount(application_id: int, by: Any, data: dict) -> Any:
@@ -119,14 +127,16 @@ class Step:
     perform: Callable[[int, Any, dict], Any]
 
 
-CHECK_DOCUMENTS = Step("check_documents", _("Check documents"), CheckDocumentsForm,
-                       _check_documents)
+CHECK_DOCUMENTS = Step(
+    "check_documents", _("Check documents"), CheckDocumentsForm, _check_documents
+)
 SCREEN = Step("screen", _("Screen"), ScreenForm, _screen)
 DECIDE = Step("decide", _("Grant decision"), DecideForm, _decide)
-CHECK_RESULTS = Step("check_results", _("Check results report"), CheckResultsForm,
-                     _check_results)
+CHECK_RESULTS = Step("check_results", _("Check results report"), CheckResultsForm, _check_results)
 CONFIRM_AMOUNT = Step("confirm_amount", _("Confirm amount"), ConfirmForm, _confirm_amount)
 RELEASE_PAYMENT = Step("release_payment", _("Release payment"), ConfirmForm, _release_payment)
 
-STEPS = {step.node: step for step in
-         (CHECK_DOCUMENTS, SCREEN, DECIDE, CHECK_RESULTS, CONFIRM_AMOUNT, RELEASE_PAYMENT)}
+STEPS = {
+    step.node: step
+    for step in (CHECK_DOCUMENTS, SCREEN, DECIDE, CHECK_RESULTS, CONFIRM_AMOUNT, RELEASE_PAYMENT)
+}

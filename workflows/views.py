@@ -52,6 +52,9 @@ class StepView(mixins.TaskSuccessUrlMixin, generic.FormView):
             form.add_error(field, str(error.message))
             return self.form_invalid(form)
         self.request.activation.execute()
-        messages.success(self.request, _("“%(step)s” is done for %(reference)s.")
-                         % {"step": self.step.title, "reference": application.reference})
+        messages.success(
+            self.request,
+            _("“%(step)s” is done for %(reference)s.")
+            % {"step": self.step.title, "reference": application.reference},
+        )
         return HttpResponseRedirect(self.get_success_url())

@@ -14,8 +14,13 @@ from applications.calculation import (
     subsidy_compute,
 )
 
-HALF = SubsidyRule(Fraction(1, 2), cap_per_trainee=100_000, cap_per_company=500_000,
-                   rounding_unit=1000, eligible_cost_types=frozenset({"tuition", "exam_fee"}))
+HALF = SubsidyRule(
+    Fraction(1, 2),
+    cap_per_trainee=100_000,
+    cap_per_company=500_000,
+    rounding_unit=1000,
+    eligible_cost_types=frozenset({"tuition", "exam_fee"}),
+)
 
 
 def lines(*amounts_by_trainee):
@@ -46,14 +51,23 @@ def lines(*amounts_by_trainee):
         # odd yen: 1/2 of 1,001 = 500.5 -> 500 -> rounds down to 0
         (HALF, lines(("a", 1_001)), 0),
         # 2/3 rate is exact with fractions: 2/3 of 300,000 = 200,000 -> capped at 150,000
-        (SubsidyRule(Fraction(2, 3), 150_000, 1_000_000, 1000, frozenset({"tuition"})),
-         lines(("a", 300_000)), 150_000),
+        (
+            SubsidyRule(Fraction(2, 3), 150_000, 1_000_000, 1000, frozenset({"tuition"})),
+            lines(("a", 300_000)),
+            150_000,
+        ),
         # 2/3 of 100,000 = 66,666.67 -> 66,666 -> 66,000
-        (SubsidyRule(Fraction(2, 3), 150_000, 1_000_000, 1000, frozenset({"tuition"})),
-         lines(("a", 100_000)), 66_000),
+        (
+            SubsidyRule(Fraction(2, 3), 150_000, 1_000_000, 1000, frozenset({"tuition"})),
+            lines(("a", 100_000)),
+            66_000,
+        ),
         # rounding unit of ¥1 keeps yen
-        (SubsidyRule(Fraction(1, 2), 10**9, 10**9, 1, frozenset({"tuition"})),
-         lines(("a", 12_345)), 6_172),
+        (
+            SubsidyRule(Fraction(1, 2), 10**9, 10**9, 1, frozenset({"tuition"})),
+            lines(("a", 12_345)),
+            6_172,
+        ),
     ],
 )
 def test_subsidy_compute_table(rule, cost_lines, expected):
@@ -83,7 +97,8 @@ def test_subsidy_compute_costs_before_decision_excluded():
     assert result.eligible_cost == 60_000
     assert result.amount == 30_000
     assert sorted(reason for _, reason in result.excluded) == [
-        EXCLUDED_BEFORE_DECISION, EXCLUDED_BEFORE_DECISION,
+        EXCLUDED_BEFORE_DECISION,
+        EXCLUDED_BEFORE_DECISION,
     ]
 
 

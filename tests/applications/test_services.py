@@ -28,8 +28,9 @@ S = Application.Status
 
 
 def events(application):
-    return AuditEvent.objects.filter(subject_id=str(application.pk),
-                                     subject_type="applications.application")
+    return AuditEvent.objects.filter(
+        subject_id=str(application.pk), subject_type="applications.application"
+    )
 
 
 def assert_untouched(application, event_count):
@@ -62,12 +63,18 @@ def test_submit_outside_window_refused_and_nothing_changes(draft, people, window
 def test_submit_missing_documents_refused_naming_them(subsidy_round, people):
     application = services.application_create(round_id=subsidy_round.pk, by=people.applicant)
     services.training_line_add(
-        application_id=application.pk, by=people.applicant,
-        line=services.TrainingLineInput("a", "講座", "提供者", dt.date(2027, 1, 5),
-                                        dt.date(2027, 1, 6), "tuition", 100_000),
+        application_id=application.pk,
+        by=people.applicant,
+        line=services.TrainingLineInput(
+            "a", "講座", "提供者", dt.date(2027, 1, 5), dt.date(2027, 1, 6), "tuition", 100_000
+        ),
     )
-    services.document_upload(application_id=application.pk, document_type="application_form",
-                             by=people.applicant, file=ContentFile(b"x", name="form.pdf"))
+    services.document_upload(
+        application_id=application.pk,
+        document_type="application_form",
+        by=people.applicant,
+        file=ContentFile(b"x", name="form.pdf"),
+    )
     before = events(application).count()
     with pytest.raises(MissingDocuments) as refused:
         wf.subsidy_submit(application_id=application.pk, by=people.applicant)
@@ -99,8 +106,9 @@ def test_submit_by_another_company_refused(draft, people):
 
 def test_training_plan_frozen_after_submission(draft, people):
     wf.subsidy_submit(application_id=draft.pk, by=people.applicant)
-    line = services.TrainingLineInput("c", "講座", "提供者", dt.date(2027, 1, 5),
-                                      dt.date(2027, 1, 6), "tuition", 100_000)
+    line = services.TrainingLineInput(
+        "c", "講座", "提供者", dt.date(2027, 1, 5), dt.date(2027, 1, 6), "tuition", 100_000
+    )
     with pytest.raises(InvalidState):
         services.training_line_add(application_id=draft.pk, by=people.applicant, line=line)
     assert draft.training_lines.count() == 4
@@ -109,18 +117,22 @@ def test_training_plan_frozen_after_submission(draft, people):
 @pytest.mark.parametrize(
     ("field", "line"),
     [
-        ("end_date", ("a", "講座", "提供者", dt.date(2027, 1, 6), dt.date(2027, 1, 5),
-                      "tuition", 1)),
-        ("amount", ("a", "講座", "提供者", dt.date(2027, 1, 5), dt.date(2027, 1, 6),
-                    "tuition", 0)),
-        ("cost_type", ("a", "講座", "提供者", dt.date(2027, 1, 5), dt.date(2027, 1, 6),
-                       "champagne", 1)),
+        (
+            "end_date",
+            ("a", "講座", "提供者", dt.date(2027, 1, 6), dt.date(2027, 1, 5), "tuition", 1),
+        ),
+        ("amount", ("a", "講座", "提供者", dt.date(2027, 1, 5), dt.date(2027, 1, 6), "tuition", 0)),
+        (
+            "cost_type",
+            ("a", "講座", "提供者", dt.date(2027, 1, 5), dt.date(2027, 1, 6), "champagne", 1),
+        ),
     ],
 )
 def test_training_line_bad_input_names_the_field(draft, people, field, line):
     with pytest.raises(ValidationFailed) as refused:
-        services.training_line_add(application_id=draft.pk, by=people.applicant,
-                                   line=services.TrainingLineInput(*line))
+        services.training_line_add(
+            application_id=draft.pk, by=people.applicant, line=services.TrainingLineInput(*line)
+        )
     assert refused.value.field == field
     assert draft.training_lines.count() == 4
 
@@ -128,8 +140,12 @@ def test_training_line_bad_input_names_the_field(draft, people, field, line):
 def test_each_transition_writes_exactly_one_event_with_actor_role_reason(draft, people):
     advance(draft, "screening", vars(people))
     before = events(draft).count()
-    wf.step_complete(application_id=draft.pk, step=steps.SCREEN, by=people.staff,
-                     data={"eligible": True, "recommend_grant": True, "reason": "適格"})
+    wf.step_complete(
+        application_id=draft.pk,
+        step=steps.SCREEN,
+        by=people.staff,
+        data={"eligible": True, "recommend_grant": True, "reason": "適格"},
+    )
     new = list(events(draft).order_by("id")[before:])
     assert len(new) == 1
     assert (new[0].actor, new[0].actor_role, new[0].reason) == (people.staff, "staff", "適格")
@@ -140,8 +156,9 @@ def test_grant_beyond_remaining_budget_refused_and_nothing_changes(draft, people
     advance(draft, "decision_pending", vars(people))
     SubsidyRound.objects.filter(pk=draft.round_id).update(budget=186_999)
     with pytest.raises(BudgetExceeded):
-        wf.step_complete(application_id=draft.pk, step=steps.DECIDE, by=people.approver,
-                         data={"approve": True})
+        wf.step_complete(
+            application_id=draft.pk, step=steps.DECIDE, by=people.approver, data={"approve": True}
+        )
     draft.refresh_from_db()
     assert draft.status == S.DECISION_PENDING
     assert draft.decided_amount is None
@@ -152,29 +169,38 @@ def test_grant_beyond_remaining_budget_refused_and_nothing_changes(draft, people
 def test_grant_exactly_the_remaining_budget_allowed(draft, people):
     advance(draft, "decision_pending", vars(people))
     SubsidyRound.objects.filter(pk=draft.round_id).update(budget=187_000)
-    advance_decide = wf.step_complete(application_id=draft.pk, step=steps.DECIDE,
-                                      by=people.approver, data={"approve": True})
+    advance_decide = wf.step_complete(
+        application_id=draft.pk, step=steps.DECIDE, by=people.approver, data={"approve": True}
+    )
     assert advance_decide.amount == 187_000
     assert SubsidyRound.objects.get(pk=draft.round_id).remaining_budget == 0
 
 
 def test_amount_confirmation_excludes_costs_before_the_decision(draft, people):
     application = advance(draft, "granted", vars(people))
-    services.document_upload(application_id=draft.pk, document_type="completion_certificate",
-                             by=people.applicant, file=ContentFile(b"c", name="c.pdf"))
+    services.document_upload(
+        application_id=draft.pk,
+        document_type="completion_certificate",
+        by=people.applicant,
+        file=ContentFile(b"c", name="c.pdf"),
+    )
     decided = application.decided_on
     costs = [
-        services.ActualCostInput("研修生1", "生成AI業務活用講座", "tuition",
-                                 decided - dt.timedelta(days=1), 180_000),  # before: ineligible
+        services.ActualCostInput(
+            "研修生1", "生成AI業務活用講座", "tuition", decided - dt.timedelta(days=1), 180_000
+        ),  # before: ineligible
         services.ActualCostInput("研修生2", "生成AI業務活用講座", "tuition", decided, 180_000),
-        services.ActualCostInput("研修生2", "ITパスポート試験", "exam_fee",
-                                 decided + dt.timedelta(days=3), 7_500),
+        services.ActualCostInput(
+            "研修生2", "ITパスポート試験", "exam_fee", decided + dt.timedelta(days=3), 7_500
+        ),
     ]
     wf.subsidy_report_results(application_id=draft.pk, by=people.applicant, costs=costs)
-    wf.step_complete(application_id=draft.pk, step=steps.CHECK_RESULTS, by=people.staff2,
-                     data={"accept": True})
-    decision = wf.step_complete(application_id=draft.pk, step=steps.CONFIRM_AMOUNT,
-                                by=people.approver, data={})
+    wf.step_complete(
+        application_id=draft.pk, step=steps.CHECK_RESULTS, by=people.staff2, data={"accept": True}
+    )
+    decision = wf.step_complete(
+        application_id=draft.pk, step=steps.CONFIRM_AMOUNT, by=people.approver, data={}
+    )
     # 1/2 of 187,500 = 93,750 -> ¥93,000; the pre-decision tuition is excluded
     assert decision.amount == 93_000
     assert Application.objects.get(pk=draft.pk).confirmed_amount == 93_000
@@ -183,16 +209,23 @@ def test_amount_confirmation_excludes_costs_before_the_decision(draft, people):
 
 def test_amount_confirmation_never_above_the_decided_amount(draft, people):
     application = advance(draft, "granted", vars(people))
-    services.document_upload(application_id=draft.pk, document_type="completion_certificate",
-                             by=people.applicant, file=ContentFile(b"c", name="c.pdf"))
+    services.document_upload(
+        application_id=draft.pk,
+        document_type="completion_certificate",
+        by=people.applicant,
+        file=ContentFile(b"c", name="c.pdf"),
+    )
     later = application.decided_on + dt.timedelta(days=5)
-    costs = [services.ActualCostInput(f"研修生{i}", "講座", "tuition", later, 200_000)
-             for i in range(4)]
+    costs = [
+        services.ActualCostInput(f"研修生{i}", "講座", "tuition", later, 200_000) for i in range(4)
+    ]
     wf.subsidy_report_results(application_id=draft.pk, by=people.applicant, costs=costs)
-    wf.step_complete(application_id=draft.pk, step=steps.CHECK_RESULTS, by=people.staff2,
-                     data={"accept": True})
-    decision = wf.step_complete(application_id=draft.pk, step=steps.CONFIRM_AMOUNT,
-                                by=people.approver, data={})
+    wf.step_complete(
+        application_id=draft.pk, step=steps.CHECK_RESULTS, by=people.staff2, data={"accept": True}
+    )
+    decision = wf.step_complete(
+        application_id=draft.pk, step=steps.CONFIRM_AMOUNT, by=people.approver, data={}
+    )
     assert decision.amount == 187_000
 
 

@@ -37,8 +37,9 @@ USERS = {
 
 
 def test_transition_table_covers_every_transition():
-    declared = {t.name for t in Application._meta.get_field("status").get_all_transitions(
-        Application)}
+    declared = {
+        t.name for t in Application._meta.get_field("status").get_all_transitions(Application)
+    }
     assert declared == set(TRANSITIONS)
 
 

@@ -20,7 +20,7 @@ def _single_digit_changes(number: str):
     for position in range(len(number)):
         for digit in "0123456789":
             if digit != number[position]:
-                yield number[:position] + digit + number[position + 1:]
+                yield number[:position] + digit + number[position + 1 :]
 
 
 def test_corporate_number_any_caught_single_digit_change_is_invalid():

@@ -31,37 +31,69 @@ def test_api_lifecycle_as_each_role(subsidy_round, people, run_on_commit):
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
     base = f"/api/applications/{pk}"
-    line = {"trainee_name": "山田", "course_name": "データ分析講座", "provider": "茨城大学",
-            "start_date": "2027-01-10", "end_date": "2027-02-10", "cost_type": "tuition",
-            "amount": 240_000}
+    line = {
+        "trainee_name": "山田",
+        "course_name": "データ分析講座",
+        "provider": "茨城大学",
+        "start_date": "2027-01-10",
+        "end_date": "2027-02-10",
+        "cost_type": "tuition",
+        "amount": 240_000,
+    }
     assert post(applicant, f"{base}/training-lines/", line).status_code == 201
     for code in REQUIRED_DOCUMENT_TYPES[:3]:
-        upload = applicant.post(f"{base}/documents/", {
-            "document_type": code, "file": SimpleUploadedFile(f"{code}.pdf", b"%PDF-1.4 demo"),
-        }, format="multipart")
+        upload = applicant.post(
+            f"{base}/documents/",
+            {
+                "document_type": code,
+                "file": SimpleUploadedFile(f"{code}.pdf", b"%PDF-1.4 demo"),
+            },
+            format="multipart",
+        )
         assert upload.status_code == 201, upload.json()
 
     assert run_on_commit(post, applicant, f"{base}/submit/").json()["status"] == "submitted"
-    staff, approver, finance = (client_for(people.staff), client_for(people.approver),
-                                client_for(people.finance))
+    staff, approver, finance = (
+        client_for(people.staff),
+        client_for(people.approver),
+        client_for(people.finance),
+    )
     assert post(staff, f"{base}/check-documents/", {"accept": True}).json()["status"] == "screening"
-    screened = post(staff, f"{base}/screen/", {"eligible": True, "recommend_grant": True,
-                                               "reason": "要件を満たす"})
+    screened = post(
+        staff,
+        f"{base}/screen/",
+        {"eligible": True, "recommend_grant": True, "reason": "要件を満たす"},
+    )
     assert screened.json()["status"] == "decision_pending"
     decided = post(approver, f"{base}/decide/", {"approve": True}, **{"Idempotency-Key": "d-1"})
     assert decided.json()["decided_amount"] == 100_000  # 1/2 of 240,000 capped per trainee
 
     decided_on = dt.date.fromisoformat(decided.json()["decided_on"])
-    certificate = applicant.post(f"{base}/documents/", {
-        "document_type": "completion_certificate",
-        "file": SimpleUploadedFile("certificate.pdf", b"%PDF-1.4 cert"),
-    }, format="multipart")
+    certificate = applicant.post(
+        f"{base}/documents/",
+        {
+            "document_type": "completion_certificate",
+            "file": SimpleUploadedFile("certificate.pdf", b"%PDF-1.4 cert"),
+        },
+        format="multipart",
+    )
     assert certificate.status_code == 201
-    results = post(applicant, f"{base}/results/", {"costs": [{
-        "trainee_name": "山田", "course_name": "データ分析講座", "cost_type": "tuition",
-        "incurred_on": str(decided_on + dt.timedelta(days=30)), "amount": 150_000,
-        "evidence_document_id": certificate.json()["id"],
-    }]})
+    results = post(
+        applicant,
+        f"{base}/results/",
+        {
+            "costs": [
+                {
+                    "trainee_name": "山田",
+                    "course_name": "データ分析講座",
+                    "cost_type": "tuition",
+                    "incurred_on": str(decided_on + dt.timedelta(days=30)),
+                    "amount": 150_000,
+                    "evidence_document_id": certificate.json()["id"],
+                }
+            ]
+        },
+    )
     assert results.json()["status"] == "results_submitted", results.json()
     checked = post(client_for(people.staff2), f"{base}/check-results/", {"accept": True})
     assert checked.json()["status"] == "results_checked"
@@ -95,8 +127,9 @@ def test_web_other_company_application_is_404(draft, people, client):
 
 
 def test_api_error_is_json_with_code_and_message_in_the_request_language(draft, people):
-    from applications.models import SubsidyRound
     from django.utils import timezone
+
+    from applications.models import SubsidyRound
 
     SubsidyRound.objects.filter(pk=draft.round_id).update(
         closes_at=timezone.now() - dt.timedelta(seconds=1),
@@ -111,19 +144,31 @@ def test_api_error_is_json_with_code_and_message_in_the_request_language(draft, 
 
 
 def test_api_validation_error_names_the_field(draft, people):
-    response = post(client_for(people.applicant, "en"),
-                    f"/api/applications/{draft.pk}/training-lines/", {"trainee_name": "x"})
+    response = post(
+        client_for(people.applicant, "en"),
+        f"/api/applications/{draft.pk}/training-lines/",
+        {"trainee_name": "x"},
+    )
     body = response.json()
     assert response.status_code == 400
     assert body["code"] == "invalid"
-    assert body["field"] in {"course_name", "provider", "start_date", "end_date", "cost_type",
-                             "amount"}
+    assert body["field"] in {
+        "course_name",
+        "provider",
+        "start_date",
+        "end_date",
+        "cost_type",
+        "amount",
+    }
 
 
 def test_api_wrong_role_gets_403_with_code(draft, people):
     advance(draft, "submitted", vars(people))
-    response = post(client_for(people.finance, "en"), f"/api/applications/{draft.pk}/check-documents/",
-                    {"accept": True})
+    response = post(
+        client_for(people.finance, "en"),
+        f"/api/applications/{draft.pk}/check-documents/",
+        {"accept": True},
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "not_allowed"
 
@@ -161,8 +206,9 @@ def test_api_failed_request_leaves_no_idempotency_record(draft, people):
     refused = post(approver, url, {"approve": False}, **{"Idempotency-Key": "k2"})
     assert refused.status_code == 400  # a non-grant needs a reason
     # the failure stored nothing, so the corrected request may reuse the key
-    retried = post(approver, url, {"approve": False, "reason": "対象外"},
-                   **{"Idempotency-Key": "k2"})
+    retried = post(
+        approver, url, {"approve": False, "reason": "対象外"}, **{"Idempotency-Key": "k2"}
+    )
     assert retried.status_code == 200
     assert retried.json()["status"] == "rejected"
     assert "Idempotent-Replayed" not in retried.headers
@@ -173,8 +219,12 @@ def test_openapi_schema_and_docs_served(people, client):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     text = schema.content.decode()
-    for path in ("/api/applications/{id}/submit/", "/api/applications/{id}/release-payment/",
-                 "/api/applications/{id}/check-documents/", "/api/rounds/"):
+    for path in (
+        "/api/applications/{id}/submit/",
+        "/api/applications/{id}/release-payment/",
+        "/api/applications/{id}/check-documents/",
+        "/api/rounds/",
+    ):
         assert path in text
     assert "Idempotency-Key" in text
     assert client.get("/api/docs/").status_code == 200

@@ -19,8 +19,9 @@ def worker():
     queue = f"kofu-test-{uuid.uuid4().hex[:8]}"
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = queue
-    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue],
-                      shutdown_timeout=10):
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=10
+    ):
         yield
     app.conf.task_default_queue = previous
 
@@ -38,8 +39,9 @@ def test_submission_notice_delivered_by_a_real_worker(draft, people, worker):
     wf.subsidy_submit(application_id=draft.pk, by=people.applicant)
 
     notifications = Notification.objects.filter(kind="application_submitted")
-    assert wait_for(lambda: notifications.exists()
-                    and not notifications.filter(sent_at=None).exists())
+    assert wait_for(
+        lambda: notifications.exists() and not notifications.filter(sent_at=None).exists()
+    )
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert recipients == sorted(n.recipient.email for n in notifications)
     assert all(draft.reference in message.subject for message in mail.outbox)

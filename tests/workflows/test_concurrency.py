@@ -46,16 +46,22 @@ def outcome_names(outcomes):
 
 
 def test_concurrent_approvals_never_exceed_the_round_budget(subsidy_round, people):
-    applications = [draft_create(subsidy_round, people.applicant, trainees=2)
-                    for _ in range(THREADS)]
+    applications = [
+        draft_create(subsidy_round, people.applicant, trainees=2) for _ in range(THREADS)
+    ]
     for application in applications:
         advance(application, "decision_pending", vars(people))
     budget = 7 * 187_000 + 999
     SubsidyRound.objects.filter(pk=subsidy_round.pk).update(budget=budget)
 
-    outcomes = run_concurrently(lambda i: wf.step_complete(
-        application_id=applications[i].pk, step=steps.DECIDE,
-        by=people.approver if i % 2 else people.approver2, data={"approve": True}))
+    outcomes = run_concurrently(
+        lambda i: wf.step_complete(
+            application_id=applications[i].pk,
+            step=steps.DECIDE,
+            by=people.approver if i % 2 else people.approver2,
+            data={"approve": True},
+        )
+    )
 
     names = outcome_names(outcomes)
     assert names == {"Decision": 7, "BudgetExceeded": 13}, names
@@ -70,21 +76,27 @@ def test_concurrent_approvals_never_exceed_the_round_budget(subsidy_round, peopl
 def test_concurrent_payment_releases_pay_exactly_once(draft, people):
     advance(draft, "confirmed", vars(people))
 
-    outcomes = run_concurrently(lambda i: wf.step_complete(
-        application_id=draft.pk, step=steps.RELEASE_PAYMENT, by=people.finance, data={}))
+    outcomes = run_concurrently(
+        lambda i: wf.step_complete(
+            application_id=draft.pk, step=steps.RELEASE_PAYMENT, by=people.finance, data={}
+        )
+    )
 
     names = outcome_names(outcomes)
     assert names["Payment"] == 1, names
     assert Payment.objects.filter(application=draft).count() == 1
-    assert AuditEvent.objects.filter(action="release_payment", subject_id=str(draft.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="release_payment", subject_id=str(draft.pk)).count() == 1
+    )
     assert Application.objects.get(pk=draft.pk).status == Application.Status.PAID
 
 
 def test_concurrent_payment_service_calls_pay_exactly_once(draft, people):
     advance(draft, "confirmed", vars(people))
 
-    outcomes = run_concurrently(lambda i: payment_release(application_id=draft.pk,
-                                                          by=people.finance))
+    outcomes = run_concurrently(
+        lambda i: payment_release(application_id=draft.pk, by=people.finance)
+    )
 
     names = outcome_names(outcomes)
     assert names == {"Payment": 1, "InvalidState": THREADS - 1}, names

@@ -27,9 +27,11 @@ S = Application.Status
 
 def status_changes(application):
     return list(
-        AuditEvent.objects.filter(subject_type="applications.application",
-                                  subject_id=str(application.pk))
-        .exclude(to_status="").exclude(action="create")
+        AuditEvent.objects.filter(
+            subject_type="applications.application", subject_id=str(application.pk)
+        )
+        .exclude(to_status="")
+        .exclude(action="create")
         .values_list("action", "actor__username", "actor_role", "from_status", "to_status")
     )
 
@@ -56,8 +58,11 @@ def test_lifecycle_submission_to_payment(draft, people, run_on_commit):
         ("confirm_amount", "approver", "approver", "results_checked", "confirmed"),
         ("release_payment", "finance", "finance", "confirmed", "paid"),
     ]
-    kinds = list(application.decisions.values_list("kind", "amount", "prepared_by__username",
-                                                    "decided_by__username"))
+    kinds = list(
+        application.decisions.values_list(
+            "kind", "amount", "prepared_by__username", "decided_by__username"
+        )
+    )
     assert kinds == [
         (Decision.Kind.GRANT, 187_000, "staff", "approver"),
         (Decision.Kind.AMOUNT_CONFIRMATION, 187_000, "staff2", "approver"),
@@ -77,8 +82,12 @@ def test_lifecycle_screening_reason_recorded_on_the_event(draft, people):
 
 def _return_for_correction(application, people):
     wf.subsidy_submit(application_id=application.pk, by=people.applicant)
-    wf.step_complete(application_id=application.pk, step=steps.CHECK_DOCUMENTS, by=people.staff,
-                     data={"accept": False, "items": ["事業計画書の目的欄"], "message": "要修正"})
+    wf.step_complete(
+        application_id=application.pk,
+        step=steps.CHECK_DOCUMENTS,
+        by=people.staff,
+        data={"accept": False, "items": ["事業計画書の目的欄"], "message": "要修正"},
+    )
 
 
 def test_correction_loop_resubmit_then_accept(draft, people):
@@ -93,8 +102,9 @@ def test_correction_loop_resubmit_then_accept(draft, people):
     assert correction.answer == "目的を追記しました"
     assert correction.answered_at is not None
 
-    wf.step_complete(application_id=draft.pk, step=steps.CHECK_DOCUMENTS, by=people.staff2,
-                     data={"accept": True})
+    wf.step_complete(
+        application_id=draft.pk, step=steps.CHECK_DOCUMENTS, by=people.staff2, data={"accept": True}
+    )
     assert Application.objects.get(pk=draft.pk).status == S.SCREENING
     assert wf.active_task(draft.pk, "screen") is not None
     # the deadline timer of the answered correction can no longer fire
@@ -147,10 +157,18 @@ def test_withdrawal_after_grant_refused(draft, people):
 
 def test_rejection_ends_the_flow_without_spending_budget(draft, people):
     advance(draft, "screening", vars(people))
-    wf.step_complete(application_id=draft.pk, step=steps.SCREEN, by=people.staff,
-                     data={"eligible": False, "recommend_grant": False, "reason": "対象外の研修"})
-    wf.step_complete(application_id=draft.pk, step=steps.DECIDE, by=people.approver,
-                     data={"approve": False, "reason": "補助対象経費に該当しない"})
+    wf.step_complete(
+        application_id=draft.pk,
+        step=steps.SCREEN,
+        by=people.staff,
+        data={"eligible": False, "recommend_grant": False, "reason": "対象外の研修"},
+    )
+    wf.step_complete(
+        application_id=draft.pk,
+        step=steps.DECIDE,
+        by=people.approver,
+        data={"approve": False, "reason": "補助対象経費に該当しない"},
+    )
     application = Application.objects.get(pk=draft.pk)
     assert application.status == S.REJECTED
     assert application.decided_amount is None
@@ -161,15 +179,17 @@ def test_rejection_ends_the_flow_without_spending_budget(draft, people):
 
 
 def test_decision_by_the_preparer_refused(draft, people):
-    from core.roles import Role
     from django.contrib.auth.models import Group
+
+    from core.roles import Role
 
     people.staff.groups.add(Group.objects.get(name=Role.APPROVER))
     advance(draft, "decision_pending", vars(people))
     screener = type(people.staff).objects.get(pk=people.staff.pk)
     with pytest.raises(SamePersonDecides):
-        wf.step_complete(application_id=draft.pk, step=steps.DECIDE, by=screener,
-                         data={"approve": True})
+        wf.step_complete(
+            application_id=draft.pk, step=steps.DECIDE, by=screener, data={"approve": True}
+        )
     assert Application.objects.get(pk=draft.pk).status == S.DECISION_PENDING
     assert wf.active_task(draft.pk, "decide").status == STATUS.NEW
 
@@ -179,7 +199,11 @@ def test_step_refused_for_the_wrong_role(draft, people):
 
     advance(draft, "submitted", vars(people))
     with pytest.raises(NotAllowed):
-        wf.step_complete(application_id=draft.pk, step=steps.CHECK_DOCUMENTS, by=people.finance,
-                         data={"accept": True})
+        wf.step_complete(
+            application_id=draft.pk,
+            step=steps.CHECK_DOCUMENTS,
+            by=people.finance,
+            data={"accept": True},
+        )
     assert Application.objects.get(pk=draft.pk).status == S.SUBMITTED
     assert wf.active_task(draft.pk, "check_documents").owner is None

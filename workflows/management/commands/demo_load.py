@@ -8,5 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = demo_load()
-        self.stdout.write(f"demo data ready: {result['applications']} applications; "
-                          f"every demo user's password is {DEMO_PASSWORD}")
+        self.stdout.write(
+            f"demo data ready: {result['applications']} applications; "
+            f"every demo user's password is {DEMO_PASSWORD}"
+        )

@@ -1,0 +1,56 @@
+"""Translated names of what happens to an application, for messages and the history table."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import Role
+
+from .models import Application
+
+ACTION_LABELS = {
+    "create": _("create draft"),
+    "training_line_add": _("add training line"),
+    "training_line_remove": _("remove training line"),
+    "document_upload": _("upload document"),
+    "submit": _("submit"),
+    "return_for_correction": _("return for correction"),
+    "resubmit": _("resubmit"),
+    "lapse": _("lapse"),
+    "accept_documents": _("accept documents"),
+    "record_screening": _("record screening"),
+    "grant": _("grant decision"),
+    "reject": _("non-grant decision"),
+    "report_results": _("report results"),
+    "return_results": _("return results report"),
+    "accept_results": _("accept results report"),
+    "confirm_amount": _("confirm amount"),
+    "release_payment": _("release payment"),
+    "withdraw": _("withdraw"),
+}
+
+ROLE_LABELS = {
+    Role.APPLICANT: _("applicant"),
+    Role.STAFF: _("programme staff"),
+    Role.APPROVER: _("approver"),
+    Role.FINANCE: _("finance"),
+    Role.AUDITOR: _("auditor"),
+    Role.ADMIN: _("administrator"),
+    Role.SYSTEM: _("system"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action.replace("_", " ")))
+
+
+def status_label(status: str) -> str:
+    try:
+        return str(Application.Status(status).label)
+    except ValueError:
+        return status
+
+
+def role_label(role: str) -> str:
+    try:
+        return str(ROLE_LABELS[Role(role)])
+    except ValueError:
+        return role
