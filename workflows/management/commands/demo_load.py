@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.test import override_settings
 
 from fixtures.demo import DEMO_PASSWORD, demo_load
 
@@ -7,7 +8,9 @@ class Command(BaseCommand):
     help = "Load the demo round, companies, one user per role and applications in several states."
 
     def handle(self, *args, **options):
-        result = demo_load()
+        # the demo's notifications stay in the in-app inbox instead of flooding the console
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            result = demo_load()
         self.stdout.write(
             f"demo data ready: {result['applications']} applications; "
             f"every demo user's password is {DEMO_PASSWORD}"
