@@ -195,6 +195,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def is_ended(self) -> bool:
         return self.status in self.ENDED
 
+    @property
+    def is_withdrawable(self) -> bool:
+        return self.status in self.WITHDRAWABLE
+
     # Transitions change only this row's fields; services do everything else.
 
     @transition(status, source=Status.DRAFT, target=Status.SUBMITTED, permission=company_member)

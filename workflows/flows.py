@@ -30,6 +30,10 @@ class SubsidyFlow(flow.Flow):
     process_class = SubsidyProcess
     lock_impl = lock.select_for_update_lock
     process_title = _("Training subsidy")
+    process_summary_template = (
+        "{{ process.application.reference }} {{ process.application.company.name }} "
+        "({{ process.application.get_status_display }})"
+    )
 
     start = flow.StartHandle(this.start_process).Next(this.check_documents)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import company_id_of_user
 from applications import services as application_services
 from applications.models import CostType, DocumentType
 from applications.selectors import (
@@ -100,9 +101,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "line_form": TrainingLineForm(),
             "document_form": DocumentForm(),
             "cost_formset": ActualCostFormSet(prefix="costs"),
-            "tasks": services.active_tasks(application.pk) if is_staff_side(request.user) else [],
+            "tasks": _task_links(application.pk) if is_staff_side(request.user) else [],
+            "can_act": company_id_of_user(request.user) == application.company_id,
         },
     )
+
+
+def _task_links(application_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": task.flow_task.task_title,
+            "url": task.flow_task.reverse("index", args=[task.process_id, task.pk]),
+            "owner": task.owner,
+        }
+        for task in services.active_tasks(application_id)
+    ]
 
 
 def _act(request: HttpRequest, pk: int, action: Callable[[], Any], done: str) -> HttpResponse:
