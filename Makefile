@@ -36,7 +36,7 @@ bench: $(STAMP)
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipaexfont >/dev/null) \
 	  || echo "could not install chromium: browser tests will be skipped"; }
 
 ## services: start PostgreSQL and Redis on this machine if they are down

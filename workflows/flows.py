@@ -15,6 +15,9 @@ from .views import StepView
 Status = Application.Status
 
 
+TASK_SUMMARY = "{{ process.application.reference }} {{ process.application.company.name }}"
+
+
 def _status(activation) -> str:
     return Application.objects.values_list("status", flat=True).get(
         pk=activation.process.application_id
@@ -30,6 +33,7 @@ class SubsidyFlow(flow.Flow):
     process_class = SubsidyProcess
     lock_impl = lock.select_for_update_lock
     process_title = _("Training subsidy")
+    process_description = _("人材育成支援補助金: from submission to payment.")
     process_summary_template = (
         "{{ process.application.reference }} {{ process.application.company.name }} "
         "({{ process.application.get_status_display }})"
@@ -39,14 +43,14 @@ class SubsidyFlow(flow.Flow):
 
     check_documents = (
         flow.View(StepView.as_view(step=steps.CHECK_DOCUMENTS))
-        .Annotation(title=steps.CHECK_DOCUMENTS.title)
+        .Annotation(title=steps.CHECK_DOCUMENTS.title, summary_template=TASK_SUMMARY)
         .Permission("applications.check_documents")
         .Next(this.documents_complete)
     )
     documents_complete = flow.If(this.is_in_screening).Then(this.screen).Else(this.await_correction)
     await_correction = (
         flow.Handle(this.on_resubmitted)
-        .Annotation(title=_("Applicant corrects"))
+        .Annotation(title=_("Applicant corrects"), summary_template=TASK_SUMMARY)
         .OnTimeout(this.correction_deadline, this.lapse, title=_("Correction deadline"))
         .Next(this.check_documents)
     )
@@ -54,13 +58,13 @@ class SubsidyFlow(flow.Flow):
 
     screen = (
         flow.View(StepView.as_view(step=steps.SCREEN))
-        .Annotation(title=steps.SCREEN.title)
+        .Annotation(title=steps.SCREEN.title, summary_template=TASK_SUMMARY)
         .Permission("applications.screen_application")
         .Next(this.decide)
     )
     decide = (
         flow.View(StepView.as_view(step=steps.DECIDE))
-        .Annotation(title=steps.DECIDE.title)
+        .Annotation(title=steps.DECIDE.title, summary_template=TASK_SUMMARY)
         .Permission("applications.decide_grant")
         .Next(this.is_granted)
     )
@@ -68,12 +72,12 @@ class SubsidyFlow(flow.Flow):
 
     await_results = (
         flow.Handle(this.on_results_reported)
-        .Annotation(title=_("Applicant reports results"))
+        .Annotation(title=_("Applicant reports results"), summary_template=TASK_SUMMARY)
         .Next(this.check_results)
     )
     check_results = (
         flow.View(StepView.as_view(step=steps.CHECK_RESULTS))
-        .Annotation(title=steps.CHECK_RESULTS.title)
+        .Annotation(title=steps.CHECK_RESULTS.title, summary_template=TASK_SUMMARY)
         .Permission("applications.check_results")
         .Next(this.results_accepted)
     )
@@ -82,13 +86,13 @@ class SubsidyFlow(flow.Flow):
     )
     confirm_amount = (
         flow.View(StepView.as_view(step=steps.CONFIRM_AMOUNT))
-        .Annotation(title=steps.CONFIRM_AMOUNT.title)
+        .Annotation(title=steps.CONFIRM_AMOUNT.title, summary_template=TASK_SUMMARY)
         .Permission("applications.decide_grant")
         .Next(this.release_payment)
     )
     release_payment = (
         flow.View(StepView.as_view(step=steps.RELEASE_PAYMENT))
-        .Annotation(title=steps.RELEASE_PAYMENT.title)
+        .Annotation(title=steps.RELEASE_PAYMENT.title, summary_template=TASK_SUMMARY)
         .Permission("applications.release_payment")
         .Next(this.paid)
     )

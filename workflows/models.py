@@ -9,7 +9,11 @@ class SubsidyProcess(Process):
     """The viewflow process of one training-subsidy application."""
 
     application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="process", null=True
+        Application,
+        on_delete=models.PROTECT,
+        related_name="process",
+        null=True,
+        verbose_name=_("application"),
     )
 
     class Meta:

@@ -47,7 +47,7 @@ def test_portal_draft_to_submission(subsidy_round, people, client):
 
 
 def test_portal_bad_line_shows_the_field_error_and_adds_nothing(draft, people, client):
-    client.force_login(people.applicant)
+    client.force_login(people.colleague)  # English profile
     page = client.post(
         f"/portal/applications/{draft.pk}/lines/",
         {
@@ -60,7 +60,7 @@ def test_portal_bad_line_shows_the_field_error_and_adds_nothing(draft, people, c
             "amount": "1000",
         },
         follow=True,
-        headers={"Accept-Language": "en"},
+        headers={"Accept-Language": "ja"},  # the profile's English wins over the browser
     ).content.decode()
     assert "must end on or after its start date" in page
     assert draft.training_lines.count() == 4
@@ -92,3 +92,16 @@ def test_staff_task_page_completes_the_step(draft, people, client):
     assert Application.objects.get(pk=draft.pk).status == "submitted"
     client.post(f"{base}/execute/", {"accept": "1"})
     assert Application.objects.get(pk=draft.pk).status == "screening"
+
+
+def test_portal_speaks_the_profile_language_unless_the_user_chose(draft, people, client):
+    client.force_login(people.colleague)  # profile language: English
+    assert (
+        "Add a trainee and course"
+        in client.get(f"/portal/applications/{draft.pk}/").content.decode()
+    )
+    client.cookies["django_language"] = "ja"
+    assert (
+        "Add a trainee and course"
+        not in client.get(f"/portal/applications/{draft.pk}/").content.decode()
+    )

@@ -1,0 +1,80 @@
+"""Browser fixtures: Debian's chromium driven through Playwright's sync API against
+pytest-django's live server. Each user gets a fresh browser context (own cookies, own
+profile), with a Japanese locale like the people who use Kofu.
+
+Chromium comes from Debian (`make browser-deps`); Playwright never downloads a browser here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an asyncio loop in the test thread, so Django would refuse every
+# ORM call the test makes ("You cannot call this from an async context"). Nothing here is
+# actually concurrent: the live server runs requests in its own thread.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """One chromium per test module: Playwright's loop stays "running" in this thread while it
+    lives, which would upset any later test that uses asyncio."""
+    if not CHROMIUM.exists():
+        reason = "needs Debian chromium: make browser-deps"
+        if os.environ.get("KOFU_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"KOFU_REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server) -> Iterator[Callable]:
+    """Open a page in a browser context of its own; JavaScript errors fail the test."""
+    contexts = []
+    page_errors: list[str] = []
+
+    def new_page():
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="ja-JP",
+            timezone_id="Asia/Tokyo",
+            viewport={"width": 1280, "height": 900},
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: page_errors.append(f"{page.url}: {error}"))
+        return page
+
+    yield new_page
+    for context in contexts:
+        context.close()
+    assert page_errors == [], "JavaScript errors in the pages"
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where screenshots go for a person to look at (gitignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

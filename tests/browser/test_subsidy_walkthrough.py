@@ -1,0 +1,234 @@
+"""One training-subsidy application from submission to payment, in a real browser, as the
+people who handle it: the applicant on the portal, programme staff, an approver and finance in
+viewflow's staff frontend. Every user logs in through the login page in a browser of their own.
+
+The browsers ask for Japanese (the default language); labels are looked up through the same
+message catalogues the server uses, so the test follows the pages as they are translated.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import timezone, translation
+from playwright.sync_api import Locator, Page, expect
+
+from applications.models import Application, DocumentType
+from fixtures.demo import DEMO_PASSWORD, draft_create
+from payments.models import Payment
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TUITION = 180_000
+SUBSIDY = 90_000  # half the tuition, under the 100,000 yen cap per trainee, whole thousands
+
+
+def _(message: str) -> str:
+    """``message`` as a Japanese user's browser shows it."""
+    with translation.override("ja"):
+        return translation.gettext(message)
+
+
+def status_label(status: str) -> str:
+    with translation.override("ja"):
+        return str(Application.Status(status).label)
+
+
+def field(label: str) -> re.Pattern[str]:
+    """A form label exactly, with or without Django's label suffix."""
+    return re.compile(rf"^\s*{re.escape(label)}\s*[:：]?\s*$")
+
+
+def section(page: Page, heading: str) -> Locator:
+    return page.locator("section").filter(has=page.get_by_role("heading", name=heading, exact=True))
+
+
+def log_in(new_page, username: str) -> Page:
+    page = new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label(_("Username")).fill(username)
+    page.get_by_label(_("Password")).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=_("Log in"), exact=True).click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    return page
+
+
+def open_from_queue(page: Page, application: Application, task_title: str) -> None:
+    """Find the application's task in viewflow's queue, assign it to oneself, open its form."""
+    process = application.process.pk
+    page.goto("/staff/")
+    page.get_by_role("link", name=_("Queue")).click()
+    expect(page).to_have_url(re.compile(r"/queue/$"))
+    row = (
+        page.get_by_role("row")
+        # "#<process>/<task>"; the slash escaped because Playwright sends the pattern as /…/
+        .filter(has=page.get_by_role("link", name=re.compile(rf"^#{process}\/\d+$")))
+        .filter(has_text=task_title)
+    )
+    row.get_by_role("link").click()
+    # The assign page names the application (the process card) before anyone takes it.
+    expect(page.get_by_role("heading", name=application.reference)).to_be_visible()
+    page.get_by_role("button", name=_("Assign and continue"), exact=True).click()
+    expect(
+        page.get_by_role("heading", name=f"{task_title}: {application.reference}", exact=True)
+    ).to_be_visible()
+
+
+def complete(page: Page, application: Application, task_title: str) -> None:
+    page.get_by_role("button", name=_("Complete"), exact=True).click()
+    expect(
+        page.get_by_text(
+            _("“%(step)s” is done for %(reference)s.")
+            % {"step": task_title, "reference": application.reference}
+        )
+    ).to_be_visible()
+
+
+def a_file(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(b"%PDF-1.4\n% " + name.encode() + b"\n%%EOF\n")
+    return path
+
+
+def upload(page: Page, tmp_path: Path, document_type: str) -> None:
+    form = section(page, _("Upload a document"))
+    form.get_by_label(field(_("Document type"))).select_option(document_type)
+    form.get_by_label(field(_("File"))).set_input_files(a_file(tmp_path, f"{document_type}.pdf"))
+    form.get_by_role("button", name=_("Upload"), exact=True).click()
+    expect(page.get_by_role("listitem").filter(has_text=f"{document_type}.pdf")).to_be_visible()
+
+
+def test_subsidy_walkthrough_from_submission_to_payment_pays_the_confirmed_amount(
+    new_page, artifacts, mailoutbox, subsidy_round, people, tmp_path
+):
+    today = timezone.localdate()  # Asia/Tokyo, the date the grant is decided
+
+    # 1. The applicant drafts an application in the open round and submits it.
+    applicant = log_in(new_page, "applicant")
+    expect(applicant).to_have_url(re.compile(r"/portal/$"))
+    applicant.get_by_role("button", name=_("Start an application"), exact=True).click()
+    expect(applicant.get_by_test_id("status")).to_have_text(status_label("draft"))
+    application = Application.objects.get(created_by=people.applicant)
+    expect(applicant.get_by_role("heading", level=1)).to_have_text(application.reference)
+
+    line = section(applicant, _("Add a trainee and course"))
+    line.get_by_label(field(_("Trainee"))).fill("山田 太郎")
+    line.get_by_label(field(_("Course or certification"))).fill("生成AI業務活用講座")
+    line.get_by_label(field(_("Provider"))).fill("いばらきデジタルアカデミー")
+    line.get_by_label(field(_("Start"))).fill(today.isoformat())
+    line.get_by_label(field(_("End"))).fill(today.isoformat())
+    line.get_by_label(field(_("Cost type"))).select_option("tuition")
+    line.get_by_label(field(_("Cost excl. tax (yen)"))).fill(str(TUITION))
+    line.get_by_role("button", name=_("Add line"), exact=True).click()
+    expect(applicant.get_by_role("row").filter(has_text="山田 太郎")).to_contain_text("180,000")
+    expect(applicant.get_by_test_id("planned")).to_have_text(f"¥{SUBSIDY:,}")
+
+    for document_type in subsidy_round.required_document_types.filter(
+        stage=DocumentType.Stage.APPLICATION
+    ).values_list("code", flat=True):
+        upload(applicant, tmp_path, document_type)
+
+    applicant.get_by_role("button", name=_("Submit application"), exact=True).click()
+    expect(applicant.get_by_test_id("status")).to_have_text(status_label("submitted"))
+    application.refresh_from_db()
+
+    # 2. Staff take the document check from the queue, assign it, and accept the documents.
+    staff = log_in(new_page, "staff")
+    open_from_queue(staff, application, _("Check documents"))
+    for document_type in ("application_form", "training_plan", "cost_breakdown"):
+        expect(
+            staff.get_by_role("listitem").filter(has_text=f"{document_type}.pdf")
+        ).to_be_visible()
+    staff.get_by_label(field(_("complete: accept"))).check()
+    complete(staff, application, _("Check documents"))
+
+    # 3. The same staff member screens it.
+    open_from_queue(staff, application, _("Screen"))
+    staff.get_by_label(field(_("Eligible"))).check()
+    staff.get_by_label(field(_("Recommend a grant"))).check()
+    staff.get_by_label(field(_("Reason"))).fill("研修計画は要綱の対象経費に該当する")
+    complete(staff, application, _("Screen"))
+
+    # 4. An approver who did not screen it grants it.
+    approver = log_in(new_page, "approver")
+    open_from_queue(approver, application, _("Grant decision"))
+    approver.get_by_label(field(_("grant (交付決定)"))).check()
+    complete(approver, application, _("Grant decision"))
+
+    # 5. The applicant attaches the completion certificate and reports the actual cost.
+    applicant.goto(f"/portal/applications/{application.pk}/")
+    expect(applicant.get_by_test_id("status")).to_have_text(status_label("granted"))
+    upload(applicant, tmp_path, "completion_certificate")
+    report = section(applicant, _("Results report"))
+    first_row = report.get_by_role("row").first
+    first_row.get_by_label(field(_("Trainee"))).fill("山田 太郎")
+    first_row.get_by_label(field(_("Course or certification"))).fill("生成AI業務活用講座")
+    first_row.get_by_label(field(_("Cost type"))).select_option("tuition")
+    first_row.get_by_label(field(_("Paid on"))).fill(today.isoformat())
+    first_row.get_by_label(field(_("Amount excl. tax (yen)"))).fill(str(TUITION))
+    expect(first_row.get_by_label(field(_("Completed")))).to_be_checked()
+    report.get_by_role("button", name=_("Submit results report"), exact=True).click()
+    expect(applicant.get_by_test_id("status")).to_have_text(status_label("results_submitted"))
+
+    # 6. A second staff member checks the results report.
+    staff2 = log_in(new_page, "staff2")
+    open_from_queue(staff2, application, _("Check results report"))
+    staff2.get_by_label(field(_("accept"))).check()
+    complete(staff2, application, _("Check results report"))
+
+    # 7. The approver confirms the amount the actual costs support.
+    open_from_queue(approver, application, _("Confirm amount"))
+    expect(approver.get_by_text(f"¥{SUBSIDY:,}").first).to_be_visible()
+    approver.screenshot(path=artifacts / "walkthrough-staff-confirm-amount.png", full_page=True)
+    approver.get_by_label(field(_("I confirm the amount shown"))).check()
+    complete(approver, application, _("Confirm amount"))
+
+    # 8. Finance release the payment.
+    finance = log_in(new_page, "finance")
+    open_from_queue(finance, application, _("Release payment"))
+    finance.get_by_label(field(_("I confirm the amount shown"))).check()
+    complete(finance, application, _("Release payment"))
+
+    # then the applicant sees the application paid, in their language
+    applicant.goto(f"/portal/applications/{application.pk}/")
+    expect(applicant.get_by_test_id("status")).to_have_text(status_label("paid"))
+    expect(applicant.get_by_text(f"{_('confirmed amount')} ¥{SUBSIDY:,}")).to_be_visible()
+    applicant.screenshot(path=artifacts / "walkthrough-applicant-paid.png", full_page=True)
+
+    # and the books agree: paid once, the confirmed amount, released by finance
+    application.refresh_from_db()
+    assert application.status == Application.Status.PAID
+    assert application.confirmed_amount == SUBSIDY
+    payment = Payment.objects.get(application=application)
+    assert (payment.amount, payment.released_by) == (SUBSIDY, people.finance)
+
+    # and the applicant was told the confirmed amount by mail, with a link to the page
+    to_applicant = [mail for mail in mailoutbox if mail.to == [people.applicant.email]]
+    assert to_applicant[-1].subject == _("[Kofu] Amount confirmed for %(reference)s") % {
+        "reference": application.reference
+    }
+    assert f"{SUBSIDY:,}" in to_applicant[-1].body
+    assert f"/portal/applications/{application.pk}/" in to_applicant[-1].body
+
+
+def test_portal_application_of_another_company_shows_not_found(
+    new_page, artifacts, subsidy_round, people
+):
+    # given an application of another company
+    other = draft_create(subsidy_round, people.other_applicant)
+
+    # when the applicant opens its address
+    applicant = log_in(new_page, "applicant")
+    response = applicant.goto(f"/portal/applications/{other.pk}/")
+
+    # then the page is a plain 404 that gives nothing of it away
+    assert response is not None and response.status == 404
+    expect(applicant).to_have_title(re.compile(rf"^{re.escape(_('Not found'))}"))
+    expect(
+        applicant.get_by_text(_("There is no such page, or it is not yours to see."))
+    ).to_be_visible()
+    applicant.screenshot(path=artifacts / "portal-other-company-404.png", full_page=True)
+    expect(applicant.locator("body")).not_to_contain_text(other.reference)
+    expect(applicant.locator("body")).not_to_contain_text(other.company.name)
