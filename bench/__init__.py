@@ -1,0 +1,1 @@
+"""Benchmarks of Kofu, written to BENCHMARKS.md: ``python -m bench`` (``make bench``)."""
