@@ -360,6 +360,27 @@ def _intro(options: WorkerOptions, command: str, when: str) -> str:
     )
 
 
+VERDICT = """\
+**Why the targets are not met, and what it would take.** The floor does one UPDATE and one
+INSERT per transition; a Kofu transition is also a viewflow human task (created, assigned,
+started, completed, linked to the next one, under a process-row lock), usually behind an `If`
+gateway (another task row), plus the application's row lock, the audit event, the side records
+of the step (decision, screening, payment, correction) and the notification outbox with its
+delivery. viewflow's own bookkeeping is about 8–9 statements per transition on its own (see the
+table of senders below), so "≤ 8 SQL per transition for everything" cannot be reached while
+every step stays a viewflow task. Already done to cut statements: permissions answered from the
+roles without a permission query (`core.auth.RoleModelBackend`), a blocking process-row lock
+that sends nothing on SQLite (`workflows.locks.ProcessRowLock`, replacing viewflow's NOWAIT
+lock with retries and sleeps), outbox rows written in one bulk INSERT with the recipients'
+languages taken from the profiles already loaded, and the screening's recommended amount taken
+from the submission instead of recomputed. Further steps, in order of payoff: a proxy process
+model (viewflow re-reads the multi-table child process on every activation: about 1 statement
+per transition), gateways that read the outcome from the step instead of the database, caching
+the actor's roles and company per request, and finally, if throughput ever matters more than
+viewflow's task model, a lean task table of our own driven by the same FSM transitions.
+Throughput is CPU-bound in Django's ORM (see the profile): fewer statements is the lever."""
+
+
 def render_section(
     runs: Sequence[Run], machine: dict[str, str], command: str, when: str, options: WorkerOptions
 ) -> str:
@@ -370,6 +391,7 @@ def render_section(
         _machine_line(machine, runs),
         _method(runs, options.chunk),
         _summary(runs),
+        VERDICT,
         *(_database_section(run) for run in runs),
         _where_the_time_goes(runs),
     ]

@@ -25,14 +25,17 @@ def notify(
     """Write one outbox row per recipient, in their language; send each after commit."""
     from .tasks import notification_send
 
-    notifications = []
+    rows = []
     for user in {user.pk: user for user in recipients if user is not None}.values():
         language = language_of_user(user)
         subject, body = _render(kind, {**context, "link": link}, language)
-        notification = Notification.objects.create(
-            recipient=user, kind=kind, language=language, subject=subject, body=body, link=link
+        rows.append(
+            Notification(
+                recipient=user, kind=kind, language=language, subject=subject, body=body, link=link
+            )
         )
-        notifications.append(notification)
+    notifications = Notification.objects.bulk_create(rows)
+    for notification in notifications:
         transaction.on_commit(lambda pk=notification.pk: notification_send.delay(pk))
     return notifications
 

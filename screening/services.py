@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from applications.exceptions import ValidationFailed
-from applications.services import application_record_screening, lock_application, planned_subsidy
+from applications.services import application_record_screening, lock_application
 
 from .models import StaffScreening
 
@@ -24,7 +24,8 @@ def screening_record(
             field="recommend_grant",
         )
     application = lock_application(application_id)
-    amount = planned_subsidy(application).amount if recommend_grant else None
+    # the plan is frozen since submission, which computed the amount under the round's rules
+    amount = application.requested_amount if recommend_grant else None
     recommendation = (
         StaffScreening.Recommendation.GRANT
         if recommend_grant

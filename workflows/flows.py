@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from applications.models import Application
 from applications.services import application_lapse, open_correction
 from core.dates import end_of_day_jst
 
 from . import steps
+from .locks import process_row_lock
 from .models import SubsidyProcess
 from .views import StepView
 
@@ -31,7 +32,7 @@ class SubsidyFlow(flow.Flow):
     """
 
     process_class = SubsidyProcess
-    lock_impl = lock.select_for_update_lock
+    lock_impl = process_row_lock
     process_title = _("Training subsidy")
     process_description = _("人材育成支援補助金: from submission to payment.")
     process_summary_template = (

@@ -71,7 +71,6 @@ def subsidy_submit(*, application_id: int, by: Any) -> Application:
     return application
 
 
-@transaction.atomic
 def subsidy_resubmit(*, application_id: int, by: Any, answer: str = "") -> Application:
     """Answer a return for correction: the document check starts again."""
     task = _require_task(application_id, "await_correction")
@@ -86,7 +85,6 @@ def subsidy_resubmit(*, application_id: int, by: Any, answer: str = "") -> Appli
     return result["application"]
 
 
-@transaction.atomic
 def subsidy_report_results(
     *, application_id: int, by: Any, costs: Iterable[ActualCostInput]
 ) -> Application:
@@ -110,7 +108,6 @@ def subsidy_withdraw(*, application_id: int, by: Any, reason: str = "") -> Appli
     return application
 
 
-@transaction.atomic
 def step_complete(*, application_id: int, step: Step, by: Any, data: dict) -> Any:
     """Complete a staff step from code, with the same permission checks as the web pages."""
     task = _require_task(application_id, step.node)
