@@ -18,7 +18,12 @@ class RoleModelBackend(ModelBackend):
     """
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
-        if user_obj.is_active and not user_obj.is_anonymous and obj is None:
-            if any(perm in ROLE_PERMISSIONS.get(role, ()) for role in user_roles(user_obj)):
-                return True
+        if self._role_grants(user_obj, perm, obj):
+            return True
         return super().has_perm(user_obj, perm, obj)
+
+    @staticmethod
+    def _role_grants(user_obj: Any, perm: str, obj: Any) -> bool:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return False
+        return any(perm in ROLE_PERMISSIONS.get(role, ()) for role in user_roles(user_obj))
