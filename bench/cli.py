@@ -1,5 +1,7 @@
 """``python -m bench``: the workflow throughput benchmark on SQLite and PostgreSQL, each in its
-own subprocess, written to the "Workflow throughput" section of BENCHMARKS.md."""
+own subprocess, written to the "Workflow throughput" section of BENCHMARKS.md, and the letters
+benchmark (reportlab beside WeasyPrint), written to its "Letters" section. ``--only letters``
+or ``--only workflow`` runs one of them."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import letters
 from .databases import DATABASES, ROOT, Unavailable, WorkerOptions, worker_run
 from .machine import machine_info
 from .report import Run, render_section, write_section
@@ -38,6 +41,18 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="lifecycle and floor alternate in chunks of this many processes",
     )
     parser.add_argument("--databases", nargs="+", choices=list(DATABASES), default=list(DATABASES))
+    parser.add_argument(
+        "--only", choices=["workflow", "letters"], help="run one benchmark (default: both)"
+    )
+    parser.add_argument(
+        "--letters", type=int, default=letters.Options.letters, help="reportlab letters timed"
+    )
+    parser.add_argument(
+        "--weasyprint",
+        type=int,
+        default=letters.Options.weasyprint,
+        help="WeasyPrint letters timed (about 0.2 s each)",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     return parser.parse_args(argv)
 
@@ -66,17 +81,40 @@ def _summary_line(run: Run) -> str:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    arguments = sys.argv[1:] if argv is None else list(argv)
-    args = _arguments(arguments)
+def _workflow(args: argparse.Namespace, command: str, when: str) -> int:
     options = WorkerOptions(args.applications, args.warmup, args.profile, args.chunk)
     runs = [database_run(name, options) for name in args.databases]
-    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    command = shlex.join([".venv/bin/python", "-m", "bench", *arguments])
     section = render_section(runs, machine_info(), command, when, options)
     write_section(args.output, section)
     for run in runs:
         print(_summary_line(run))
-    print(f"bench: wrote {args.output}")
     failed = any(run.error and not run.error.startswith("PostgreSQL") for run in runs)
     return 1 if failed else 0
+
+
+def _letters(args: argparse.Namespace, command: str, when: str) -> int:
+    print(f"bench: letters, {args.letters} reportlab and {args.weasyprint} WeasyPrint…", flush=True)
+    options = letters.Options(letters=args.letters, weasyprint=args.weasyprint)
+    try:
+        result = letters.bench_letters(options)
+    except RuntimeError as error:
+        print(f"bench: letters failed: {error}")
+        return 1
+    section = letters.render_section(result, machine_info(), command, when)
+    write_section(args.output, section, letters.HEADER)
+    print(letters.summary_line(result))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = _arguments(arguments)
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    command = shlex.join([".venv/bin/python", "-m", "bench", *arguments])
+    status = 0
+    if args.only in (None, "workflow"):
+        status |= _workflow(args, command, when)
+    if args.only in (None, "letters"):
+        status |= _letters(args, command, when)
+    print(f"bench: wrote {args.output}")
+    return status

@@ -58,10 +58,7 @@ class Cast:
 def cast_create() -> Cast:
     """Reference data, one company, the five people of the lifecycle and an ample round."""
     reference_data_load()
-    name, kana, number, employees = COMPANIES[0]
-    company = Company.objects.create(
-        name=name, name_kana=kana, corporate_number=number, employee_count=employees
-    )
+    company = Company.objects.create(**COMPANIES[0])
     for username, role in ROLES.items():
         user_create(username, role, company if role == Role.APPLICANT else None)
     users = {user.username: user for user in get_user_model().objects.filter(username__in=ROLES)}

@@ -1,5 +1,5 @@
 """BENCHMARKS.md: the "Workflow throughput" section, replaced in place so that other sections
-written by other benchmarks survive."""
+written by other benchmarks (the "Letters" section of bench.letters) survive."""
 
 from __future__ import annotations
 
@@ -398,13 +398,13 @@ def render_section(
     return "\n\n".join(part.rstrip() for part in parts if part) + "\n"
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the section in ``path`` (up to the next ``## `` header), or add it."""
+def write_section(path: Path, section: str, header: str = HEADER) -> None:
+    """Replace the section ``header`` in ``path`` (up to the next ``## `` header), or add it."""
     if not path.exists():
         path.write_text(f"# Benchmarks\n\n{section}")
         return
     lines = path.read_text().splitlines(keepends=True)
-    starts = [index for index, line in enumerate(lines) if line.rstrip() == HEADER]
+    starts = [index for index, line in enumerate(lines) if line.rstrip() == header]
     if not starts:
         path.write_text("".join(lines).rstrip() + "\n\n" + section)
         return

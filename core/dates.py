@@ -34,6 +34,17 @@ def add_business_days(start: dt.date, days: int, *, year_end_closure: bool = Tru
     return day
 
 
+def business_days_between(start: dt.date, end: dt.date, *, year_end_closure: bool = True) -> int:
+    """How many business days follow ``start`` up to and including ``end`` (0 if end <= start)."""
+    count = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if is_business_day(day, year_end_closure=year_end_closure):
+            count += 1
+    return count
+
+
 def end_of_day_jst(day: dt.date) -> dt.datetime:
     """The last moment of ``day`` in Japan, as an aware datetime (deadlines run to 23:59:59 JST)."""
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=JST) - dt.timedelta(
@@ -45,3 +56,24 @@ def today_jst() -> dt.date:
     from django.utils import timezone
 
     return timezone.now().astimezone(JST).date()
+
+
+ERAS = (
+    (dt.date(2019, 5, 1), "令和"),
+    (dt.date(1989, 1, 8), "平成"),
+    (dt.date(1926, 12, 25), "昭和"),
+    (dt.date(1912, 7, 30), "大正"),
+    (dt.date(1868, 10, 23), "明治"),
+)
+
+
+def wareki(day: dt.date) -> str:
+    """``day`` in the Japanese era calendar, e.g. 令和8年11月24日; the first year is 元年.
+
+    Before 1873 Japan kept the lunisolar calendar: early Meiji days are given as Gregorian days.
+    """
+    for start, era in ERAS:
+        if day >= start:
+            year = day.year - start.year + 1
+            return f"{era}{'元' if year == 1 else year}年{day.month}月{day.day}日"
+    raise ValueError(f"{day.isoformat()} is before the Meiji era")
