@@ -28,8 +28,10 @@ test: $(STAMP) browser-deps
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
-## bench: the benchmarks in bench/, written to BENCHMARKS.md
-bench: $(STAMP)
+## bench: the benchmarks in bench/, written to BENCHMARKS.md (WeasyPrint needs Debian's pango)
+bench: $(STAMP) services
+	@dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null)
 	$(BIN)/python -m bench
 
 ## browser-deps: Debian's chromium for the browser tests (Playwright drives it; no download)

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
 from .models import Company, Profile
 
 if TYPE_CHECKING:
@@ -23,6 +26,16 @@ def company_id_of_user(user: AbstractBaseUser | AnonymousUser | None) -> int | N
         cached = Profile.objects.filter(user=user).values_list("company_id", flat=True).first()
         user._kofu_company_id = cached  # type: ignore[union-attr]
     return cached
+
+
+def users_with_role(role: str) -> QuerySet:
+    """Active users holding a role, with their profiles (for their language)."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=role, is_active=True)
+        .select_related("profile")
+        .distinct()
+    )
 
 
 def language_of_user(user: AbstractBaseUser) -> str:

@@ -37,6 +37,7 @@ from .exceptions import (
     WindowClosed,
 )
 from .labels import action_label
+from .letters import correction_letter_prepare, decision_letter_prepare
 from .models import (
     ActualCost,
     Application,
@@ -108,7 +109,19 @@ def _link(application: Application) -> str:
     return f"/portal/applications/{application.pk}/"
 
 
-def _notify_applicants(application: Application, kind: str, **context: Any) -> None:
+# Formal notices the applicant must receive by email whatever their preferences.
+LEGALLY_REQUIRED = {
+    "application_returned",
+    "application_lapsed",
+    "decision_grant",
+    "decision_non_grant",
+    "amount_confirmed",
+    "payment_released",
+}
+
+
+def notify_applicants(application: Application, kind: str, **context: Any) -> None:
+    """Tell every member of the applying company, in their language, with a link to it."""
     notify(
         recipients=_applicants(application),
         kind=kind,
@@ -118,6 +131,7 @@ def _notify_applicants(application: Application, kind: str, **context: Any) -> N
             **context,
         },
         link=_link(application),
+        legally_required=kind in LEGALLY_REQUIRED,
     )
 
 
@@ -366,7 +380,7 @@ def application_submit(*, application_id: int, by: Any) -> Application:
         data={"requested_amount": computation.amount},
         requested_amount=computation.amount,
     )
-    _notify_applicants(application, "application_submitted")
+    notify_applicants(application, "application_submitted")
     return application
 
 
@@ -412,7 +426,8 @@ def application_return_for_correction(
     correction = CorrectionRequest.objects.create(
         application=application, items=items, message=message, deadline=deadline, requested_by=by
     )
-    _notify_applicants(
+    correction_letter_prepare(correction, by=by)
+    notify_applicants(
         application,
         "application_returned",
         items=items,
@@ -465,7 +480,7 @@ def application_lapse(*, application_id: int) -> Application:
         reason="correction deadline passed without an answer",
         data={"deadline": correction.deadline.isoformat() if correction else None},
     )
-    _notify_applicants(application, "application_lapsed")
+    notify_applicants(application, "application_lapsed")
     return application
 
 
@@ -585,7 +600,8 @@ def grant_decide(
         prepared_by_id=application.screened_by_id,
         decided_by=by,
     )
-    _notify_applicants(application, f"decision_{kind}", amount=amount, reason=reason)
+    decision_letter_prepare(decision, by=by)
+    notify_applicants(application, f"decision_{kind}", amount=amount, reason=reason)
     return decision
 
 
@@ -694,7 +710,7 @@ def results_check(*, application_id: int, by: Any, accept: bool, reason: str = "
             action="return_results",
             reason=reason,
         )
-        _notify_applicants(application, "results_returned", reason=reason)
+        notify_applicants(application, "results_returned", reason=reason)
     return application
 
 
@@ -725,7 +741,8 @@ def amount_confirm(*, application_id: int, by: Any) -> Decision:
         prepared_by_id=application.results_checked_by_id,
         decided_by=by,
     )
-    _notify_applicants(application, "amount_confirmed", amount=amount)
+    decision_letter_prepare(decision, by=by)
+    notify_applicants(application, "amount_confirmed", amount=amount)
     return decision
 
 

@@ -8,9 +8,15 @@ from core.roles import Role
 
 from .models import AuditEvent
 
+SubjectRef = tuple[str, str]  # ("applications.application", "42")
+
+
+def subject_ref(subject: models.Model) -> SubjectRef:
+    return subject._meta.label_lower, str(subject.pk)
+
 
 def event_record(
-    subject: models.Model,
+    subject: models.Model | SubjectRef,
     action: str,
     *,
     by: Any | None,
@@ -20,13 +26,17 @@ def event_record(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one audit event; call it inside the transaction that makes the change."""
+    """Append one audit event; call it inside the transaction that makes the change.
+
+    ``subject`` is the record the event is about, or its (label, id) when only that is known.
+    """
+    subject_type, subject_id = subject if isinstance(subject, tuple) else subject_ref(subject)
     return AuditEvent.objects.create(
         actor=by,
         actor_role=role.value,
         action=action,
-        subject_type=subject._meta.label_lower,
-        subject_id=str(subject.pk),
+        subject_type=subject_type,
+        subject_id=subject_id,
         from_status=from_status,
         to_status=to_status,
         reason=reason,

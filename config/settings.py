@@ -5,6 +5,7 @@ from pathlib import Path
 from tempfile import gettempdir
 
 import environ
+from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "notifications",
+    "letters",
     "applications",
     "screening",
     "payments",
@@ -67,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "notifications.context_processors.inbox",
             ]
         },
     }
@@ -111,6 +114,7 @@ EMAIL_HOST = env.str("EMAIL_HOST", default="127.0.0.1")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kofu@example.jp")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+KOFU_MAIL_DOMAIN = env.str("KOFU_MAIL_DOMAIN", default="kofu.example.jp")
 
 # Celery: unset broker = tasks run in-process, synchronously, right after the transaction commits.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -124,6 +128,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BEAT_SCHEDULE = {
     "fire-workflow-timers": {"task": "workflows.tasks.fire_timers", "schedule": 60.0},
+    "send-reminders": {
+        "task": "workflows.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "send-digests": {
+        "task": "notifications.tasks.digests_send",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -144,6 +156,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# The issuing authority and document-number prefixes printed on letters.
+KOFU_ISSUER = {
+    "title": env.str("KOFU_ISSUER_TITLE", default="茨城県知事"),
+    "title_en": env.str("KOFU_ISSUER_TITLE_EN", default="Governor of Ibaraki Prefecture"),
+    "name": env.str("KOFU_ISSUER_NAME", default=""),
+    "office": env.str("KOFU_ISSUER_OFFICE", default="産業戦略部 労働政策課"),
+    "office_en": env.str("KOFU_ISSUER_OFFICE_EN", default="Labour Policy Division"),
+}
+KOFU_RESULTS_REMINDER_BUSINESS_DAYS = env.int("KOFU_RESULTS_REMINDER_BUSINESS_DAYS", default=10)
+KOFU_TASK_OVERDUE_BUSINESS_DAYS = env.int("KOFU_TASK_OVERDUE_BUSINESS_DAYS", default=5)
+KOFU_LETTER_PREFIXES = {"subsidy": "産人", "award": "産表", "declaration": "産宣"}
 
 VIEWFLOW = {"AUTOCREATE_PERMISSIONS": False}
 

@@ -6,18 +6,26 @@ from rest_framework.routers import DefaultRouter
 from viewflow.urls import Site
 from viewflow.workflow.flow import FlowAppViewset
 
+from letters.api import LetterBatchViewSet, LetterViewSet
+from letters.views import letter_batch_detail, letter_download
+from notifications import views as notification_views
+from notifications.api import NotificationViewSet
 from workflows import api as workflow_api
 from workflows import portal
-from workflows.flows import SubsidyFlow
+from workflows.flows import LetterBatchFlow, SubsidyFlow
 
 router = DefaultRouter()
 router.register("rounds", workflow_api.RoundViewSet, basename="round")
 router.register("applications", workflow_api.ApplicationViewSet, basename="application")
+router.register("letters", LetterViewSet, basename="letter")
+router.register("letter-batches", LetterBatchViewSet, basename="letter-batch")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 site = Site(
     title="Kofu",
     viewsets=[
         FlowAppViewset(SubsidyFlow, icon="school"),
+        FlowAppViewset(LetterBatchFlow, icon="print"),
     ],
 )
 
@@ -27,6 +35,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("portal/", include((portal.urlpatterns, "portal"))),
+    path("letters/<int:pk>/pdf/", letter_download, name="letter_download"),
+    path("letters/batches/<int:pk>/", letter_batch_detail, name="letter_batch"),
+    path("inbox/", include((notification_views.urlpatterns, "inbox"))),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -21,11 +21,13 @@ class Role(StrEnum):
 
 
 _PROCESS_VIEW = "workflows.view_subsidyprocess"
+_BATCH_VIEW = "workflows.view_letterbatchprocess"
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.APPLICANT: [],
     Role.STAFF: [
         _PROCESS_VIEW,
+        _BATCH_VIEW,
         "applications.check_documents",
         "applications.screen_application",
         "applications.check_results",
@@ -33,8 +35,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.APPROVER: [_PROCESS_VIEW, "applications.decide_grant", "applications.view_application"],
     Role.FINANCE: [_PROCESS_VIEW, "applications.release_payment", "applications.view_application"],
-    Role.AUDITOR: [_PROCESS_VIEW, "applications.view_application", "audit.view_auditevent"],
-    Role.ADMIN: [_PROCESS_VIEW, "workflows.manage_subsidyprocess"],
+    Role.AUDITOR: [
+        _PROCESS_VIEW,
+        _BATCH_VIEW,
+        "applications.view_application",
+        "audit.view_auditevent",
+    ],
+    Role.ADMIN: [_PROCESS_VIEW, _BATCH_VIEW, "workflows.manage_subsidyprocess"],
 }
 
 STAFF_SIDE_ROLES = frozenset({Role.STAFF, Role.APPROVER, Role.FINANCE, Role.AUDITOR, Role.ADMIN})

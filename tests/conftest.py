@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
-from fixtures.demo import COMPANIES, draft_create, round_create, user_create
+from fixtures.demo import companies_create, draft_create, round_create, user_create
 from fixtures.reference import reference_data_load
 
 REQUIRE_SERVICES = os.environ.get("KOFU_REQUIRE_SERVICES") == "1"
@@ -59,14 +59,7 @@ def subsidy_round(reference):
 
 @pytest.fixture
 def companies(db):
-    from accounts.models import Company
-
-    return [
-        Company.objects.create(
-            name=name, name_kana=kana, corporate_number=number, employee_count=employees
-        )
-        for name, kana, number, employees in COMPANIES
-    ]
+    return companies_create()
 
 
 @pytest.fixture
@@ -101,3 +94,44 @@ def run_on_commit(django_capture_on_commit_callbacks):
             return func(*args, **kwargs)
 
     return run
+
+
+class _Inbox:
+    """What a real SMTP server on loopback received."""
+
+    def __init__(self):
+        self.envelopes = []
+        self.refuse = False
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "451 Requested action aborted: try again later"
+        self.envelopes.append(envelope)
+        return "250 Message accepted"
+
+    @property
+    def messages(self):
+        import email
+        from email.policy import default
+
+        return [email.message_from_bytes(e.content, policy=default) for e in self.envelopes]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; Django sends to it over SMTP."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_TIMEOUT = 10
+    yield inbox
+    controller.stop()

@@ -9,8 +9,11 @@ from applications.services import application_lapse, open_correction
 from core.dates import end_of_day_jst
 
 from . import steps
+from .jobs import letter_batch_job
 from .locks import process_row_lock
-from .models import SubsidyProcess
+from .models import LetterBatchProcess, SubsidyProcess
+from .nodes import CeleryJob
+from .notices import task_waiting_notify
 from .views import StepView
 
 Status = Application.Status
@@ -46,6 +49,7 @@ class SubsidyFlow(flow.Flow):
         flow.View(StepView.as_view(step=steps.CHECK_DOCUMENTS))
         .Annotation(title=steps.CHECK_DOCUMENTS.title, summary_template=TASK_SUMMARY)
         .Permission("applications.check_documents")
+        .onCreate(this.task_created)
         .Next(this.documents_complete)
     )
     documents_complete = flow.If(this.is_in_screening).Then(this.screen).Else(this.await_correction)
@@ -61,12 +65,14 @@ class SubsidyFlow(flow.Flow):
         flow.View(StepView.as_view(step=steps.SCREEN))
         .Annotation(title=steps.SCREEN.title, summary_template=TASK_SUMMARY)
         .Permission("applications.screen_application")
+        .onCreate(this.task_created)
         .Next(this.decide)
     )
     decide = (
         flow.View(StepView.as_view(step=steps.DECIDE))
         .Annotation(title=steps.DECIDE.title, summary_template=TASK_SUMMARY)
         .Permission("applications.decide_grant")
+        .onCreate(this.task_created)
         .Next(this.is_granted)
     )
     is_granted = flow.If(this.was_granted).Then(this.await_results).Else(this.rejected)
@@ -80,6 +86,7 @@ class SubsidyFlow(flow.Flow):
         flow.View(StepView.as_view(step=steps.CHECK_RESULTS))
         .Annotation(title=steps.CHECK_RESULTS.title, summary_template=TASK_SUMMARY)
         .Permission("applications.check_results")
+        .onCreate(this.task_created)
         .Next(this.results_accepted)
     )
     results_accepted = (
@@ -89,12 +96,14 @@ class SubsidyFlow(flow.Flow):
         flow.View(StepView.as_view(step=steps.CONFIRM_AMOUNT))
         .Annotation(title=steps.CONFIRM_AMOUNT.title, summary_template=TASK_SUMMARY)
         .Permission("applications.decide_grant")
+        .onCreate(this.task_created)
         .Next(this.release_payment)
     )
     release_payment = (
         flow.View(StepView.as_view(step=steps.RELEASE_PAYMENT))
         .Annotation(title=steps.RELEASE_PAYMENT.title, summary_template=TASK_SUMMARY)
         .Permission("applications.release_payment")
+        .onCreate(this.task_created)
         .Next(this.paid)
     )
 
@@ -119,6 +128,12 @@ class SubsidyFlow(flow.Flow):
         application = Application.objects.get(pk=activation.process.application_id)
         return end_of_day_jst(open_correction(application).deadline)
 
+    def task_created(self, activation) -> None:
+        task_waiting_notify(
+            application_id=activation.process.application_id,
+            step=steps.STEPS[activation.flow_task.name],
+        )
+
     def lapse_application(self, activation) -> None:
         application_lapse(application_id=activation.process.application_id)
 
@@ -127,3 +142,23 @@ class SubsidyFlow(flow.Flow):
 
     def on_results_reported(self, activation, perform) -> None:
         perform()
+
+
+class LetterBatchFlow(flow.Flow):
+    """Letter batch
+
+    Regenerates many letters in the background, with progress.
+    """
+
+    process_class = LetterBatchProcess
+    lock_impl = process_row_lock
+    process_title = _("Letter batch")
+    process_summary_template = "{{ process.data.description }}"
+
+    start = flow.StartHandle(this.start_batch).Next(this.render)
+    render = CeleryJob(letter_batch_job).Annotation(title=_("Render the letters")).Next(this.end)
+    end = flow.End()
+
+    def start_batch(self, activation, batch_id: int, description: str) -> LetterBatchProcess:
+        activation.process.data = {"batch_id": batch_id, "description": description}
+        return activation.process

@@ -22,3 +22,16 @@ class SubsidyProcess(Process):
 
     def __str__(self) -> str:
         return str(self.application) if self.application_id else f"process {self.pk}"
+
+
+class LetterBatchProcess(Process):
+    """The viewflow process of one letter batch; the batch id is kept in the process data."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("letter batch")
+        verbose_name_plural = _("letter batches")
+
+    @property
+    def batch_id(self) -> int:
+        return self.data["batch_id"]

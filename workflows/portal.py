@@ -26,6 +26,7 @@ from applications.selectors import (
 from audit.selectors import events_for
 from core.errors import KofuError
 from core.roles import is_staff_side
+from letters.selectors import letters_for_subject
 
 from . import services
 
@@ -103,6 +104,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cost_formset": ActualCostFormSet(prefix="costs"),
             "tasks": _task_links(application.pk) if is_staff_side(request.user) else [],
             "can_act": company_id_of_user(request.user) == application.company_id,
+            "letters": letters_for_subject("applications.application", application.pk),
         },
     )
 

@@ -23,8 +23,11 @@ from applications.services import (
     application_withdraw,
     results_report,
 )
+from core.roles import Role, has_role
+from letters.models import LetterBatch
+from letters.services import letter_batch_create
 
-from .flows import SubsidyFlow
+from .flows import LetterBatchFlow, SubsidyFlow
 from .models import SubsidyProcess
 from .steps import Step
 
@@ -148,3 +151,13 @@ def timers_fire_due(*, application_ids: Iterable[int] | None = None) -> int:
                 activation.execute()
                 fired += 1
     return fired
+
+
+@transaction.atomic
+def letter_batch_start(*, letter_ids: list[int], description: str, by: Any) -> LetterBatch:
+    """Regenerate many letters in the background (a viewflow job); progress on the batch."""
+    if not (has_role(by, Role.STAFF) or has_role(by, Role.ADMIN)):
+        raise NotAllowed(_("Only programme staff can regenerate letters."))
+    batch = letter_batch_create(letter_ids=letter_ids, description=description, by=by)
+    LetterBatchFlow.start.run(batch_id=batch.pk, description=description)
+    return batch

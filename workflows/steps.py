@@ -20,6 +20,7 @@ from applications.services import (
     grant_decide,
     results_check,
 )
+from core.roles import Role
 from payments.services import payment_release
 from screening.services import screening_record
 
@@ -125,16 +126,23 @@ class Step:
     title: Any
     form_class: type[forms.Form]
     perform: Callable[[int, Any, dict], Any]
+    role: Role
 
 
 CHECK_DOCUMENTS = Step(
-    "check_documents", _("Check documents"), CheckDocumentsForm, _check_documents
+    "check_documents", _("Check documents"), CheckDocumentsForm, _check_documents, Role.STAFF
 )
-SCREEN = Step("screen", _("Screen"), ScreenForm, _screen)
-DECIDE = Step("decide", _("Grant decision"), DecideForm, _decide)
-CHECK_RESULTS = Step("check_results", _("Check results report"), CheckResultsForm, _check_results)
-CONFIRM_AMOUNT = Step("confirm_amount", _("Confirm amount"), ConfirmForm, _confirm_amount)
-RELEASE_PAYMENT = Step("release_payment", _("Release payment"), ConfirmForm, _release_payment)
+SCREEN = Step("screen", _("Screen"), ScreenForm, _screen, Role.STAFF)
+DECIDE = Step("decide", _("Grant decision"), DecideForm, _decide, Role.APPROVER)
+CHECK_RESULTS = Step(
+    "check_results", _("Check results report"), CheckResultsForm, _check_results, Role.STAFF
+)
+CONFIRM_AMOUNT = Step(
+    "confirm_amount", _("Confirm amount"), ConfirmForm, _confirm_amount, Role.APPROVER
+)
+RELEASE_PAYMENT = Step(
+    "release_payment", _("Release payment"), ConfirmForm, _release_payment, Role.FINANCE
+)
 
 STEPS = {
     step.node: step

@@ -14,6 +14,7 @@ from applications.models import Application
 from applications.services import actual_subsidy, planned_subsidy
 from audit.selectors import events_for
 from core.errors import KofuError
+from letters.selectors import letters_for_subject
 
 from .steps import Step
 
@@ -40,6 +41,7 @@ class StepView(mixins.TaskSuccessUrlMixin, generic.FormView):
             planned=planned_subsidy(application),
             actual=actual_subsidy(application) if application.decided_on else None,
             events=events_for(application),
+            letters=letters_for_subject("applications.application", application.pk),
         )
         return context
 

@@ -204,13 +204,16 @@ def test_subsidy_walkthrough_from_submission_to_payment_pays_the_confirmed_amoun
     payment = Payment.objects.get(application=application)
     assert (payment.amount, payment.released_by) == (SUBSIDY, people.finance)
 
-    # and the applicant was told the confirmed amount by mail, with a link to the page
+    # and the applicant was told the confirmed amount and the payment by mail, with a link
     to_applicant = [mail for mail in mailoutbox if mail.to == [people.applicant.email]]
-    assert to_applicant[-1].subject == _("[Kofu] Amount confirmed for %(reference)s") % {
-        "reference": application.reference
-    }
-    assert f"{SUBSIDY:,}" in to_applicant[-1].body
-    assert f"/portal/applications/{application.pk}/" in to_applicant[-1].body
+    reference = {"reference": application.reference}
+    assert [mail.subject for mail in to_applicant[-2:]] == [
+        _("[Kofu] Amount confirmed for %(reference)s") % reference,
+        _("[Kofu] Payment released for %(reference)s") % reference,
+    ]
+    for mail in to_applicant[-2:]:
+        assert f"{SUBSIDY:,}" in mail.body
+        assert f"/portal/applications/{application.pk}/" in mail.body
 
 
 def test_portal_application_of_another_company_shows_not_found(

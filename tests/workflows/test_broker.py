@@ -38,11 +38,27 @@ def wait_for(condition, timeout=30.0):
 def test_submission_notice_delivered_by_a_real_worker(draft, people, worker):
     wf.subsidy_submit(application_id=draft.pk, by=people.applicant)
 
-    notifications = Notification.objects.filter(kind="application_submitted")
+    notifications = Notification.objects.all()  # the applicants' receipt, the staff queue's
     assert wait_for(
         lambda: notifications.exists() and not notifications.filter(sent_at=None).exists()
     )
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert recipients == sorted(n.recipient.email for n in notifications)
     assert all(draft.reference in message.subject for message in mail.outbox)
-    assert notifications.get(recipient=people.applicant).attempts == 1
+    receipt = notifications.get(recipient=people.applicant, kind="application_submitted")
+    assert receipt.attempts == 1
+
+
+def test_decision_letter_and_letter_batch_rendered_by_a_real_worker(draft, people, worker):
+    from fixtures.demo import advance
+    from letters.models import Letter, LetterBatch
+    from workflows.services import letter_batch_start
+
+    advance(draft, "granted", vars(people))
+    letters = Letter.objects.filter(kind="grant_decision")
+    assert wait_for(lambda: letters.filter(status="issued").count() == 1)
+
+    original = letters.get()
+    batch = letter_batch_start(letter_ids=[original.pk], description="再発行", by=people.staff)
+    assert wait_for(lambda: LetterBatch.objects.get(pk=batch.pk).status == "done")
+    assert Letter.objects.get(previous=original).status == "issued"

@@ -1,0 +1,89 @@
+"""What each subsidy letter says: the context handed to the letters service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.selectors import language_of_user
+from letters.models import Letter
+from letters.services import letter_prepare
+
+from .models import Application, CorrectionRequest, Decision
+
+PROGRAMME = "subsidy"
+
+
+def _base(application: Application) -> dict[str, Any]:
+    company = application.company
+    return {
+        "recipient": {
+            "company": company.name,
+            "representative": company.representative,
+            "address": company.address,
+            "corporate_number": company.corporate_number or "",
+        },
+        "reference": application.reference,
+        "programme": application.round.name,
+        "legal_basis": application.round.legal_basis,
+    }
+
+
+def _prepare(application: Application, kind: str, context: dict[str, Any], by: Any) -> Letter:
+    return letter_prepare(
+        kind=kind,
+        programme=PROGRAMME,
+        fiscal_year=application.round.fiscal_year,
+        subject=application,
+        company=application.company,
+        language=language_of_user(application.created_by),
+        context={**_base(application), **context},
+        by=by,
+    )
+
+
+def _rules(application: Application) -> dict[str, Any]:
+    round_ = application.round
+    return {
+        "rate": f"{round_.rate_numerator}/{round_.rate_denominator}",
+        "cap_per_trainee": round_.cap_per_trainee,
+        "cap_per_company": round_.cap_per_company,
+        "rounding_unit": round_.rounding_unit,
+    }
+
+
+def decision_letter_prepare(decision: Decision, *, by: Any) -> Letter:
+    """交付決定通知書, 不交付決定通知書 or 額の確定通知書 for a decision."""
+    application = decision.application
+    if decision.kind == Decision.Kind.NON_GRANT:
+        return _prepare(application, Letter.Kind.NON_GRANT, {"reason": decision.reason}, by)
+    context = {
+        **_rules(application),
+        "decision_id": decision.pk,
+        "amount": decision.amount,
+        "decided_amount": application.decided_amount,
+        "computation": decision.computation,
+        "conditions": decision.conditions,
+        "results_report_deadline": application.round.results_report_deadline.isoformat(),
+    }
+    kind = (
+        Letter.Kind.GRANT_DECISION
+        if decision.kind == Decision.Kind.GRANT
+        else Letter.Kind.AMOUNT_CONFIRMATION
+    )
+    return _prepare(application, kind, context, by)
+
+
+def correction_letter_prepare(correction: CorrectionRequest, *, by: Any) -> Letter:
+    context = {
+        "items": correction.items,
+        "message": correction.message,
+        "deadline": correction.deadline.isoformat(),
+    }
+    return _prepare(correction.application, Letter.Kind.CORRECTION, context, by)
+
+
+def payment_letter_prepare(
+    application: Application, *, amount: int, paid_on: str, by: Any
+) -> Letter:
+    context = {"amount": amount, "paid_on": paid_on}
+    return _prepare(application, Letter.Kind.PAYMENT_NOTICE, context, by)

@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Company
+
+
+class LetterSequence(models.Model):
+    """The last document number issued for a programme in a fiscal year (gapless)."""
+
+    programme = models.CharField(max_length=30)
+    fiscal_year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "fiscal_year"], name="letter_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.fiscal_year}: {self.last_number}"
+
+
+def _letter_path(instance: "Letter", filename: str) -> str:
+    return f"letters/{instance.fiscal_year}/{instance.programme}/{filename}"
+
+
+class Letter(models.Model):
+    """A numbered letter. Its content is the stored context; its PDF, once rendered, is never
+    replaced: regenerating makes a new version with the same number."""
+
+    class Kind(models.TextChoices):
+        GRANT_DECISION = "grant_decision", _("grant decision notice (交付決定通知書)")
+        NON_GRANT = "non_grant", _("non-grant notice (不交付決定通知書)")
+        CORRECTION = "correction", _("return-for-correction notice (差戻し)")
+        AMOUNT_CONFIRMATION = (
+            "amount_confirmation",
+            _("amount confirmation notice (額の確定通知書)"),
+        )
+        PAYMENT_NOTICE = "payment_notice", _("payment notice (支払通知書)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being generated")
+        ISSUED = "issued", _("issued")
+
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    programme = models.CharField(max_length=30)
+    fiscal_year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    version = models.PositiveSmallIntegerField(default=1)
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version"
+    )
+    subject_type = models.CharField(max_length=60)
+    subject_id = models.CharField(max_length=40)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="letters")
+    language = models.CharField(max_length=2)
+    context = models.JSONField(encoder=DjangoJSONEncoder)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to=_letter_path, null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "fiscal_year", "number", "version"],
+                name="letter_number_version_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | ~Q(sha256=""), name="letter_issued_has_hash"
+            ),
+        ]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return self.number_text
+
+    @property
+    def number_text(self) -> str:
+        prefix = settings.KOFU_LETTER_PREFIXES.get(self.programme, self.programme)
+        suffix = f"（第{self.version}版）" if self.version > 1 else ""
+        return f"{prefix}第{self.number}号{suffix}"
+
+
+class LetterBatch(models.Model):
+    """Many letters regenerated in the background, with progress a person can watch."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    description = models.CharField(_("description"), max_length=200)
+    letters = models.ManyToManyField(Letter, related_name="batches")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")), name="letter_batch_progress_within_total"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.done}/{self.total})"
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.done // self.total if self.total else 100

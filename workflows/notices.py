@@ -1,0 +1,129 @@
+"""Telling staff that work waits for them, and reminding everyone of what is due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from viewflow.workflow.models import Task
+
+from accounts.selectors import users_with_role
+from applications.models import Application
+from applications.services import notify_applicants, open_correction
+from core.dates import JST, add_business_days, business_days_between
+from notifications.services import notify, reminder_once
+
+from .steps import STEPS, Step
+
+
+def _application_link(application: Application) -> str:
+    return f"/portal/applications/{application.pk}/"
+
+
+def task_waiting_notify(*, application_id: int, step: Step) -> None:
+    """A new task entered a queue: tell the people of that role."""
+    application = Application.objects.select_related("company", "round").get(pk=application_id)
+    notify(
+        recipients=users_with_role(step.role),
+        kind="task_waiting",
+        context={
+            "step": step.title,
+            "reference": application.reference,
+            "company": application.company.name,
+        },
+        link=_application_link(application),
+    )
+
+
+def _once(key: str, send: Any) -> int:
+    with transaction.atomic():
+        if not reminder_once(key):
+            return 0
+        send()
+        return 1
+
+
+def reminders_correction_due(*, today: dt.date) -> int:
+    """Applicants whose correction deadline is within three business days."""
+    horizon = add_business_days(today, 3)
+    returned = Application.objects.filter(status=Application.Status.RETURNED).select_related(
+        "company", "round"
+    )
+    sent = 0
+    for application in returned:
+        correction = open_correction(application)
+        if correction is None or not today <= correction.deadline <= horizon:
+            continue
+        sent += _once(
+            f"correction_due:{correction.pk}",
+            lambda a=application, c=correction: notify_applicants(
+                a, "correction_due", deadline=c.deadline.isoformat()
+            ),
+        )
+    return sent
+
+
+def reminders_results_due(*, today: dt.date) -> int:
+    """Granted applications whose results report is due within ten business days."""
+    horizon = add_business_days(today, settings.KOFU_RESULTS_REMINDER_BUSINESS_DAYS)
+    granted = Application.objects.filter(
+        status=Application.Status.GRANTED,
+        round__results_report_deadline__gte=today,
+        round__results_report_deadline__lte=horizon,
+    ).select_related("company", "round")
+    return sum(
+        _once(
+            f"results_due:{application.pk}",
+            lambda a=application: notify_applicants(
+                a, "results_due", deadline=a.round.results_report_deadline.isoformat()
+            ),
+        )
+        for application in granted
+    )
+
+
+def _overdue_tasks(today: dt.date, limit: int) -> list[Task]:
+    waiting = Task.objects.filter(
+        flow_task_type="HUMAN", status__in=("NEW", "ASSIGNED")
+    ).select_related("owner", "process__subsidyprocess")
+    return [
+        task
+        for task in waiting
+        if business_days_between(task.created.astimezone(JST).date(), today) >= limit
+    ]
+
+
+def reminders_task_overdue(*, today: dt.date) -> int:
+    """Review tasks left waiting too long: remind their owner, or the whole queue."""
+    sent = 0
+    for task in _overdue_tasks(today, settings.KOFU_TASK_OVERDUE_BUSINESS_DAYS):
+        step = STEPS[task.flow_task.name]
+        application = Application.objects.select_related("company").get(
+            pk=task.process.subsidyprocess.application_id
+        )
+        recipients = [task.owner] if task.owner else users_with_role(step.role)
+        context = {
+            "step": step.title,
+            "reference": application.reference,
+            "since": task.created.astimezone(JST).date().isoformat(),
+        }
+        sent += _once(
+            f"task_overdue:{task.pk}",
+            lambda r=recipients, c=context, a=application: notify(
+                recipients=r, kind="task_overdue", context=c, link=_application_link(a)
+            ),
+        )
+    return sent
+
+
+def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
+    """Every reminder that is due today; each goes out once."""
+    today = today or timezone.now().astimezone(JST).date()
+    return {
+        "correction_due": reminders_correction_due(today=today),
+        "results_due": reminders_results_due(today=today),
+        "task_overdue": reminders_task_overdue(today=today),
+    }
