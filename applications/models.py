@@ -187,6 +187,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.company}"
 
+    def get_absolute_url(self) -> str:
+        """The applicant portal's page of the application (staff see it too)."""
+        return f"/portal/applications/{self.pk}/"
+
     @property
     def reference(self) -> str:
         return f"SUB-{self.round.fiscal_year}-{self.pk:06d}" if self.pk else "SUB-new"

@@ -105,10 +105,6 @@ def _applicants(application: Application) -> list[Any]:
     return [member.user for member in application.company.members.select_related("user")]
 
 
-def _link(application: Application) -> str:
-    return f"/portal/applications/{application.pk}/"
-
-
 # Formal notices the applicant must receive by email whatever their preferences.
 LEGALLY_REQUIRED = {
     "application_returned",
@@ -130,7 +126,7 @@ def notify_applicants(application: Application, kind: str, **context: Any) -> No
             "company": application.company.name,
             **context,
         },
-        link=_link(application),
+        link=application.get_absolute_url(),
         legally_required=kind in LEGALLY_REQUIRED,
     )
 

@@ -86,6 +86,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
         "SQLITE_TEST_NAME", default=str(Path(gettempdir()) / f"kofu-test-{os.getpid()}.sqlite3")
     )
+else:
+    # One test database per test process, so two suites on one server never collide.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = (
+        f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = ["core.auth.RoleModelBackend"]

@@ -19,10 +19,6 @@ from notifications.services import notify, reminder_once
 from .steps import STEPS, Step
 
 
-def _application_link(application: Application) -> str:
-    return f"/portal/applications/{application.pk}/"
-
-
 def task_waiting_notify(*, application_id: int, step: Step) -> None:
     """A new task entered a queue: tell the people of that role."""
     application = Application.objects.select_related("company", "round").get(pk=application_id)
@@ -34,7 +30,7 @@ def task_waiting_notify(*, application_id: int, step: Step) -> None:
             "reference": application.reference,
             "company": application.company.name,
         },
-        link=_application_link(application),
+        link=application.get_absolute_url(),
     )
 
 
@@ -88,7 +84,7 @@ def reminders_results_due(*, today: dt.date) -> int:
 def _overdue_tasks(today: dt.date, limit: int) -> list[Task]:
     waiting = Task.objects.filter(
         flow_task_type="HUMAN", status__in=("NEW", "ASSIGNED")
-    ).select_related("owner", "process__subsidyprocess")
+    ).select_related("owner", "process")
     return [
         task
         for task in waiting
@@ -102,7 +98,7 @@ def reminders_task_overdue(*, today: dt.date) -> int:
     for task in _overdue_tasks(today, settings.KOFU_TASK_OVERDUE_BUSINESS_DAYS):
         step = STEPS[task.flow_task.name]
         application = Application.objects.select_related("company").get(
-            pk=task.process.subsidyprocess.application_id
+            pk=task.process.artifact_object_id
         )
         recipients = [task.owner] if task.owner else users_with_role(step.role)
         context = {
@@ -113,7 +109,7 @@ def reminders_task_overdue(*, today: dt.date) -> int:
         sent += _once(
             f"task_overdue:{task.pk}",
             lambda r=recipients, c=context, a=application: notify(
-                recipients=r, kind="task_overdue", context=c, link=_application_link(a)
+                recipients=r, kind="task_overdue", context=c, link=a.get_absolute_url()
             ),
         )
     return sent

@@ -28,7 +28,7 @@ from letters.models import LetterBatch
 from letters.services import letter_batch_create
 
 from .flows import LetterBatchFlow, SubsidyFlow
-from .models import SubsidyProcess
+from .selectors import process_of_applications, subsidy_process_for
 from .steps import Step
 
 ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -37,7 +37,7 @@ ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 def active_task(application_id: int, node_name: str) -> Task | None:
     return (
         Task.objects.filter(
-            process__subsidyprocess__application_id=application_id,
+            **process_of_applications([application_id], prefix="process__"),
             flow_task=SubsidyFlow.instance.node(node_name),
             status__in=ACTIVE,
         )
@@ -49,7 +49,7 @@ def active_task(application_id: int, node_name: str) -> Task | None:
 def active_tasks(application_id: int) -> list[Task]:
     return list(
         Task.objects.filter(
-            process__subsidyprocess__application_id=application_id,
+            **process_of_applications([application_id], prefix="process__"),
             status__in=ACTIVE,
             flow_task_type="HUMAN",
         ).select_related("owner")
@@ -105,7 +105,7 @@ def subsidy_report_results(
 def subsidy_withdraw(*, application_id: int, by: Any, reason: str = "") -> Application:
     """Withdraw before the decision; the process, if started, is cancelled with its tasks."""
     application = application_withdraw(application_id=application_id, by=by, reason=reason)
-    process = SubsidyProcess.objects.filter(application_id=application_id).first()
+    process = subsidy_process_for(application_id)
     if process is not None and process.status == PROCESS.NEW:
         SubsidyFlow.instance.cancel(process)
     return application
@@ -142,7 +142,7 @@ def timers_fire_due(*, application_ids: Iterable[int] | None = None) -> int:
         flow_task_type="TIMER",
         status=STATUS.SCHEDULED,
         scheduled__lte=timezone.now(),
-        process__subsidyprocess__application_id__in=list(application_ids),
+        **process_of_applications(application_ids, prefix="process__"),
     ).order_by("scheduled")
     for task in due:
         with transaction.atomic(), task.activation() as activation:

@@ -28,7 +28,7 @@ class StepView(mixins.TaskSuccessUrlMixin, generic.FormView):
 
     def get_application(self) -> Application:
         return Application.objects.select_related("round", "company").get(
-            pk=self.request.activation.process.subsidyprocess.application_id
+            pk=self.request.activation.process.application_id
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from audit.models import AuditEvent
 from fixtures.demo import advance
 from workflows import services as wf
 from workflows import steps
-from workflows.models import SubsidyProcess
+from workflows.selectors import subsidy_process_for
 
 pytestmark = pytest.mark.django_db
 S = Application.Status
@@ -38,7 +38,7 @@ def assert_untouched(application, event_count):
     assert application.status == S.DRAFT
     assert application.submitted_at is None
     assert events(application).count() == event_count
-    assert not SubsidyProcess.objects.filter(application=application).exists()
+    assert subsidy_process_for(application.pk) is None
 
 
 @pytest.mark.parametrize(

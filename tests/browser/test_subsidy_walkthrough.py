@@ -18,6 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 from applications.models import Application, DocumentType
 from fixtures.demo import DEMO_PASSWORD, draft_create
 from payments.models import Payment
+from workflows.selectors import subsidy_process_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,7 +58,7 @@ def log_in(new_page, username: str) -> Page:
 
 def open_from_queue(page: Page, application: Application, task_title: str) -> None:
     """Find the application's task in viewflow's queue, assign it to oneself, open its form."""
-    process = application.process.pk
+    process = subsidy_process_for(application.pk).pk
     page.goto("/staff/")
     page.get_by_role("link", name=_("Queue")).click()
     expect(page).to_have_url(re.compile(r"/queue/$"))

@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.core import mail
 
 from config.celery import app
 from notifications.models import Notification
@@ -35,18 +34,23 @@ def wait_for(condition, timeout=30.0):
     return False
 
 
-def test_submission_notice_delivered_by_a_real_worker(draft, people, worker):
+def test_submission_notices_reach_the_smtp_server_through_a_real_worker(
+    draft, people, smtp_server, worker
+):
     wf.subsidy_submit(application_id=draft.pk, by=people.applicant)
 
     notifications = Notification.objects.all()  # the applicants' receipt, the staff queue's
     assert wait_for(
         lambda: notifications.exists() and not notifications.filter(sent_at=None).exists()
     )
-    recipients = sorted(address for message in mail.outbox for address in message.to)
-    assert recipients == sorted(n.recipient.email for n in notifications)
-    assert all(draft.reference in message.subject for message in mail.outbox)
-    receipt = notifications.get(recipient=people.applicant, kind="application_submitted")
-    assert receipt.attempts == 1
+    received = sorted(rcpt for envelope in smtp_server.envelopes for rcpt in envelope.rcpt_tos)
+    assert received == sorted(n.recipient.email for n in notifications)
+    by_recipient = {message["To"]: message for message in smtp_server.messages}
+    receipt = by_recipient["applicant@example.jp"]
+    assert receipt["Subject"].strip() == f"[Kofu] 申請 {draft.reference} を受け付けました"
+    assert receipt["Content-Language"] == "ja"
+    assert f"/portal/applications/{draft.pk}/" in receipt.get_body(("plain",)).get_content()
+    assert notifications.get(recipient=people.applicant, kind="application_submitted").attempts == 1
 
 
 def test_decision_letter_and_letter_batch_rendered_by_a_real_worker(draft, people, worker):

@@ -18,7 +18,7 @@ from fixtures.demo import advance
 from payments.models import Payment
 from workflows import services as wf
 from workflows import steps
-from workflows.models import SubsidyProcess
+from workflows.selectors import subsidy_process_for
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_lifecycle_submission_to_payment(draft, people, run_on_commit):
     assert application.confirmed_amount == 187_000
     assert Payment.objects.get(application=application).amount == 187_000
     assert SubsidyRound.objects.get(pk=application.round_id).decided_total == 187_000
-    process = SubsidyProcess.objects.get(application=application)
+    process = subsidy_process_for(application.pk)
     assert process.status == PROCESS.DONE
     assert status_changes(application) == [
         ("submit", "applicant", "applicant", "draft", "submitted"),
@@ -132,7 +132,7 @@ def test_lapse_fires_on_deadline_not_before(draft, people, run_on_commit):
     assert application.status == S.LAPSED
     event = AuditEvent.objects.get(action="lapse", subject_id=str(draft.pk))
     assert (event.actor, event.actor_role) == (None, "system")
-    assert SubsidyProcess.objects.get(application=draft).status == PROCESS.DONE
+    assert subsidy_process_for(draft.pk).status == PROCESS.DONE
     with pytest.raises(InvalidState):
         wf.subsidy_resubmit(application_id=draft.pk, by=people.applicant)
 
@@ -142,7 +142,7 @@ def test_withdrawal_cancels_the_process(draft, people):
     wf.subsidy_withdraw(application_id=draft.pk, by=people.applicant, reason="計画変更")
     application = Application.objects.get(pk=draft.pk)
     assert application.status == S.WITHDRAWN
-    process = SubsidyProcess.objects.get(application=draft)
+    process = subsidy_process_for(draft.pk)
     assert process.status == PROCESS.CANCELED
     assert not process.task_set.filter(status__in=wf.ACTIVE).exists()
     assert AuditEvent.objects.get(action="withdraw", subject_id=str(draft.pk)).reason == "計画変更"
@@ -175,7 +175,7 @@ def test_rejection_ends_the_flow_without_spending_budget(draft, people):
     assert SubsidyRound.objects.get(pk=draft.round_id).decided_total == 0
     decision = application.decisions.get()
     assert (decision.kind, decision.reason) == (Decision.Kind.NON_GRANT, "補助対象経費に該当しない")
-    assert SubsidyProcess.objects.get(application=draft).status == PROCESS.DONE
+    assert subsidy_process_for(draft.pk).status == PROCESS.DONE
 
 
 def test_decision_by_the_preparer_refused(draft, people):
