@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "confirm_amount": _("confirm amount"),
     "release_payment": _("release payment"),
     "withdraw": _("withdraw"),
+    "letter_issued": _("letter issued"),
+    "letter_regenerate": _("letter regenerated"),
 }
 
 ROLE_LABELS = {

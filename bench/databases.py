@@ -73,9 +73,11 @@ DATABASES = {"SQLite": sqlite_database, "PostgreSQL": postgres_database}
 
 
 def _environment(url: str, workdir: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key != "CELERY_BROKER_URL"}
+    env = dict(os.environ)
     env.update(
         {
+            # background tasks are queued, not run: in production Celery workers run them
+            "CELERY_BROKER_URL": "memory://localhost/",
             "DATABASE_URL": url,
             "EMAIL_BACKEND": LOCMEM_EMAIL,
             "MEDIA_ROOT": str(workdir / "media"),

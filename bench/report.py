@@ -80,8 +80,11 @@ def _method(runs: Sequence[Run], chunk: int) -> str:
         "confirm_amount, mark_paid), plus the applicant's upload of the completion certificate, "
         "a lifecycle step that is not a transition. Each step acts with a fresh copy of its user, "
         "as an HTTP request would, so role and permission look-ups are counted (loading the "
-        "session and the user row is not). Notifications are written to the outbox and sent by "
-        "Celery in-process after commit (locmem email backend). **Floor**: a bare row with a "
+        "session and the user row is not). What the steps hand to Celery after commit (sending "
+        "the notification emails, rendering the decision letters) is queued to an in-memory "
+        "broker and not run here, as web processes hand it to workers in production: the outbox "
+        "rows and the numbered letter rows are counted, the email and PDF work is not (a letter "
+        "renders in about 8–10 ms, see the Letters section). **Floor**: a bare row with a "
         f"status column; per transition one {FLOOR_SQL} and one audit `INSERT`, each "
         "transition in its own transaction, over the same path. "
         f"Both run in one process against the same database, interleaved in chunks of {chunk}, "
@@ -365,20 +368,22 @@ VERDICT = """\
 INSERT per transition; a Kofu transition is also a viewflow human task (created, assigned,
 started, completed, linked to the next one, under a process-row lock), usually behind an `If`
 gateway (another task row), plus the application's row lock, the audit event, the side records
-of the step (decision, screening, payment, correction) and the notification outbox with its
-delivery. viewflow's own bookkeeping is about 8–9 statements per transition on its own (see the
-table of senders below), so "≤ 8 SQL per transition for everything" cannot be reached while
-every step stays a viewflow task. Already done to cut statements: permissions answered from the
-roles without a permission query (`core.auth.RoleModelBackend`), a blocking process-row lock
-that sends nothing on SQLite (`workflows.locks.ProcessRowLock`, replacing viewflow's NOWAIT
-lock with retries and sleeps), outbox rows written in one bulk INSERT with the recipients'
-languages taken from the profiles already loaded, and the screening's recommended amount taken
-from the submission instead of recomputed. Further steps, in order of payoff: a proxy process
-model (viewflow re-reads the multi-table child process on every activation: about 1 statement
-per transition), gateways that read the outcome from the step instead of the database, caching
-the actor's roles and company per request, and finally, if throughput ever matters more than
-viewflow's task model, a lean task table of our own driven by the same FSM transitions.
-Throughput is CPU-bound in Django's ORM (see the profile): fewer statements is the lever."""
+of the step (decision, screening, payment, correction), the numbered letter row, and the
+notification outbox rows for the applicants and for the staff queue the task enters. viewflow's
+own bookkeeping is about 8–9 statements per transition on its own (see the table of senders
+below), so "≤ 8 SQL per transition for everything" cannot be reached while every step stays a
+viewflow task. Already done to cut statements: permissions answered from the roles without a
+permission query (`core.auth.RoleModelBackend`); a blocking process-row lock that sends nothing
+on SQLite (`workflows.locks.ProcessRowLock`, replacing viewflow's NOWAIT lock with retries and
+sleeps); a proxy process model with the application as its artifact, so viewflow reads one
+process row per activation instead of a base and a child row; outbox rows written in one bulk
+INSERT with the recipients' languages taken from the profiles already loaded; and the
+screening's recommended amount taken from the submission instead of recomputed. Further steps,
+in order of payoff: gateways that read the outcome from the step instead of the database,
+caching the actor's roles and company per request, one query for the staff queue's recipients
+and their preferences, and finally, if throughput ever matters more than viewflow's task model,
+a lean task table of our own driven by the same FSM transitions. Throughput is CPU-bound in
+Django's ORM (see the profile): fewer statements is the lever."""
 
 
 def render_section(
