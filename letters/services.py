@@ -7,8 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import models, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,14 +20,29 @@ from . import rendering
 from .exceptions import InvalidState, LetterNotReady
 from .models import Letter, LetterBatch, LetterSequence
 
+_INCREMENT = (
+    f"UPDATE {LetterSequence._meta.db_table} SET last_number = last_number + 1 "  # noqa: S608
+    "WHERE programme = %s AND fiscal_year = %s RETURNING last_number"
+)
+
 
 def _next_number(programme: str, fiscal_year: int) -> int:
     """The next document number: the UPDATE row-locks the sequence until commit, so concurrent
-    letters queue, and a rolled-back letter gives its number back (no gaps, no duplicates)."""
-    LetterSequence.objects.get_or_create(programme=programme, fiscal_year=fiscal_year)
-    sequence = LetterSequence.objects.filter(programme=programme, fiscal_year=fiscal_year)
-    sequence.update(last_number=F("last_number") + 1)
-    return sequence.values_list("last_number", flat=True).get()
+    letters queue, and a rolled-back letter gives its number back (no gaps, no duplicates).
+    One statement in the usual case (PostgreSQL and SQLite both support RETURNING)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_INCREMENT, [programme, fiscal_year])
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    try:
+        with transaction.atomic():
+            LetterSequence.objects.create(
+                programme=programme, fiscal_year=fiscal_year, last_number=1
+            )
+    except IntegrityError:  # a concurrent first letter of the year created the sequence
+        return _next_number(programme, fiscal_year)
+    return 1
 
 
 @transaction.atomic
