@@ -5,17 +5,10 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from .models import Company, Profile
+from .models import Profile
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-
-def company_of_user(user: AbstractBaseUser | AnonymousUser | None) -> Company | None:
-    if user is None or not user.is_authenticated:
-        return None
-    profile = Profile.objects.select_related("company").filter(user=user).first()
-    return profile.company if profile else None
 
 
 def company_id_of_user(user: AbstractBaseUser | AnonymousUser | None) -> int | None:

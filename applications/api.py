@@ -33,26 +33,23 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         return round_list_open().prefetch_related("eligible_cost_types", "required_document_types")
 
 
-class AuditEventSerializerMixin:
-    @staticmethod
-    def event_rows(application) -> list[dict]:
-        return [
-            {
-                "at": event.occurred_at,
-                "actor": event.actor.get_username() if event.actor else None,
-                "role": event.actor_role,
-                "action": event.action,
-                "from": event.from_status,
-                "to": event.to_status,
-                "reason": event.reason,
-                "data": event.data,
-            }
-            for event in events_for(application)
-        ]
+def _event_rows(application) -> list[dict]:
+    return [
+        {
+            "at": event.occurred_at,
+            "actor": event.actor.get_username() if event.actor else None,
+            "role": event.actor_role,
+            "action": event.action,
+            "from": event.from_status,
+            "to": event.to_status,
+            "reason": event.reason,
+            "data": event.data,
+        }
+        for event in events_for(application)
+    ]
 
 
 class ApplicationDraftViewSet(
-    AuditEventSerializerMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -122,7 +119,7 @@ class ApplicationDraftViewSet(
     @action(detail=True, methods=["get"])
     def events(self, request: Request, pk: str) -> Response:
         """The application's audit trail: who did what, when, why."""
-        return Response(self.event_rows(self.get_object()))
+        return Response(_event_rows(self.get_object()))
 
 
 def _valid(serializer_class, data) -> dict:

@@ -1,5 +1,3 @@
-from django.utils.translation import gettext_lazy as _
-
 from core.errors import InvalidState, KofuError, NotAllowed, ValidationFailed
 
 __all__ = [
@@ -33,8 +31,6 @@ class DeclarationRequired(SubmissionRefused):
 class BudgetExceeded(KofuError):
     code = "budget_exceeded"
     http_status = 409
-
-    default_message = _("The round's remaining budget cannot cover this grant.")
 
 
 class SamePersonDecides(KofuError):

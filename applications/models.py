@@ -142,7 +142,6 @@ class Application(ConcurrentTransitionMixin, models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
         LAPSED = "lapsed", _("lapsed")
 
-    ENDED = (Status.REJECTED, Status.PAID, Status.WITHDRAWN, Status.LAPSED)
     WITHDRAWABLE = (
         Status.DRAFT,
         Status.SUBMITTED,
@@ -194,10 +193,6 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @property
     def reference(self) -> str:
         return f"SUB-{self.round.fiscal_year}-{self.pk:06d}" if self.pk else "SUB-new"
-
-    @property
-    def is_ended(self) -> bool:
-        return self.status in self.ENDED
 
     @property
     def is_withdrawable(self) -> bool:
