@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import generic
 from viewflow.workflow.flow.views import mixins
@@ -26,13 +27,14 @@ class StepView(mixins.TaskSuccessUrlMixin, generic.FormView):
     def get_form_class(self):
         return self.step.form_class
 
-    def get_application(self) -> Application:
+    @cached_property
+    def application(self) -> Application:
         return Application.objects.select_related("round", "company").get(
             pk=self.request.activation.process.application_id
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        application = self.get_application()
+        application = self.application
         context = super().get_context_data(**kwargs)
         context.update(
             application=application,
@@ -46,7 +48,7 @@ class StepView(mixins.TaskSuccessUrlMixin, generic.FormView):
         return context
 
     def form_valid(self, form):
-        application = self.get_application()
+        application = self.application
         try:
             self.step.perform(application.pk, self.request.user, form.cleaned_data)
         except KofuError as error:
