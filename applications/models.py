@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Company
+from accounts.permissions import company_member, role_required, system_only
+from core.models import CorrectionRequestBase
 from core.roles import Role
-
-from .permissions import company_member, role_required, system_only
 
 
 class _Named(models.Model):
@@ -360,24 +360,13 @@ class Document(models.Model):
         return f"{self.document_type}: {self.original_name}"
 
 
-class CorrectionRequest(models.Model):
-    """A return for correction (差戻し): what to fix and by when."""
-
+class CorrectionRequest(CorrectionRequestBase):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="correction_requests"
     )
-    items = models.JSONField(_("items to correct"))
-    message = models.TextField(_("message"), blank=True)
-    deadline = models.DateField(_("answer by"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    answer = models.TextField(_("answer"), blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["requested_at", "id"]
+    class Meta(CorrectionRequestBase.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"correction of {self.application_id} by {self.deadline}"

@@ -15,11 +15,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed, has_transition_perm
 
 from accounts.selectors import company_id_of_user
 from audit.services import event_record
-from core.dates import add_business_days, today_jst
+from audit.transitions import transition_fire
+from core.corrections import correction_deadline, correction_items_clean
+from core.dates import today_jst
 from core.roles import Role, has_role
 from notifications.services import notify
 
@@ -76,28 +77,16 @@ def _fire(
     **kwargs: Any,
 ) -> None:
     """Check, fire and record one transition; ``by=None`` is the system (timers)."""
-    if not can_proceed(transition, check_conditions=False):
-        raise InvalidState(
-            _("This application is %(status)s; “%(action)s” is not possible now.")
-            % {"status": application.get_status_display(), "action": action_label(action)}
-        )
-    if by is not None and not has_transition_perm(transition, by):
-        raise NotAllowed(
-            _("Your role does not allow “%(action)s” on this application.")
-            % {"action": action_label(action)}
-        )
-    from_status = application.status
-    transition(**kwargs)
-    application.save()
-    event_record(
+    transition_fire(
         application,
-        action,
+        transition,
         by=by,
         role=role,
-        from_status=from_status,
-        to_status=application.status,
+        action=action,
+        label=action_label(action),
         reason=reason,
         data=data,
+        **kwargs,
     )
 
 
@@ -399,14 +388,9 @@ def application_return_for_correction(
     *, application_id: int, by: Any, items: list[str], message: str = ""
 ) -> CorrectionRequest:
     """Return for correction (差戻し) with the items to fix and a business-day deadline."""
-    items = [item.strip() for item in items if item and item.strip()]
-    if not items:
-        raise ValidationFailed(
-            _("List at least one item the applicant must correct."), field="items"
-        )
+    items = correction_items_clean(items)
     application = _locked(application_id)
-    deadline = add_business_days(
-        today_jst(),
+    deadline = correction_deadline(
         application.round.correction_deadline_business_days,
         year_end_closure=application.round.year_end_closure,
     )

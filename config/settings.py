@@ -37,9 +37,11 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
     "letters",
+    "declarations",
     "applications",
     "screening",
     "payments",
+    "awards",
     "workflows",
 ]
 

@@ -16,32 +16,46 @@ class Role(StrEnum):
     APPROVER = "approver"
     FINANCE = "finance"
     AUDITOR = "auditor"
+    REVIEWER = "reviewer"  # a member of a screening committee (often from outside the prefecture)
     ADMIN = "admin"
     SYSTEM = "system"  # timers and background jobs; never a group
 
 
 _PROCESS_VIEW = "workflows.view_subsidyprocess"
 _BATCH_VIEW = "workflows.view_letterbatchprocess"
+_DECLARATION_VIEW = "workflows.view_declarationprocess"
+_NOMINATION_VIEW = "workflows.view_nominationprocess"
+_COMMITTEE_VIEW = "workflows.view_committeeprocess"
+_PROGRAMME_VIEWS = [_PROCESS_VIEW, _DECLARATION_VIEW, _NOMINATION_VIEW, _COMMITTEE_VIEW]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.APPLICANT: [],
     Role.STAFF: [
-        _PROCESS_VIEW,
+        *_PROGRAMME_VIEWS,
         _BATCH_VIEW,
         "applications.check_documents",
         "applications.screen_application",
         "applications.check_results",
         "applications.view_application",
+        "declarations.check_declaration",
+        "awards.check_nomination",
+        "screening.manage_panel",
     ],
-    Role.APPROVER: [_PROCESS_VIEW, "applications.decide_grant", "applications.view_application"],
+    Role.APPROVER: [
+        *_PROGRAMME_VIEWS,
+        "applications.decide_grant",
+        "applications.view_application",
+        "screening.approve_committee_decision",
+    ],
     Role.FINANCE: [_PROCESS_VIEW, "applications.release_payment", "applications.view_application"],
     Role.AUDITOR: [
-        _PROCESS_VIEW,
+        *_PROGRAMME_VIEWS,
         _BATCH_VIEW,
         "applications.view_application",
         "audit.view_auditevent",
     ],
-    Role.ADMIN: [_PROCESS_VIEW, _BATCH_VIEW, "workflows.manage_subsidyprocess"],
+    Role.REVIEWER: ["screening.score_review"],
+    Role.ADMIN: [*_PROGRAMME_VIEWS, _BATCH_VIEW, "workflows.manage_subsidyprocess"],
 }
 
 STAFF_SIDE_ROLES = frozenset({Role.STAFF, Role.APPROVER, Role.FINANCE, Role.AUDITOR, Role.ADMIN})

@@ -42,6 +42,14 @@ class Letter(models.Model):
             _("amount confirmation notice (額の確定通知書)"),
         )
         PAYMENT_NOTICE = "payment_notice", _("payment notice (支払通知書)")
+        REVOCATION = "revocation", _("revocation notice (交付決定取消通知書)")
+        REGISTRATION_CERTIFICATE = (
+            "registration_certificate",
+            _("declaration registration certificate (登録証)"),
+        )
+        AWARD_CERTIFICATE = "award_certificate", _("certificate of commendation (表彰状)")
+        AWARD_SELECTED = "award_selected", _("selection notice (選定通知書)")
+        AWARD_NOT_SELECTED = "award_not_selected", _("non-selection notice (非選定通知書)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("being generated")

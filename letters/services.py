@@ -26,7 +26,7 @@ _INCREMENT = (
 )
 
 
-def _next_number(programme: str, fiscal_year: int) -> int:
+def number_next(programme: str, fiscal_year: int) -> int:
     """The next document number: the UPDATE row-locks the sequence until commit, so concurrent
     letters queue, and a rolled-back letter gives its number back (no gaps, no duplicates).
     One statement in the usual case (PostgreSQL and SQLite both support RETURNING)."""
@@ -41,7 +41,7 @@ def _next_number(programme: str, fiscal_year: int) -> int:
                 programme=programme, fiscal_year=fiscal_year, last_number=1
             )
     except IntegrityError:  # a concurrent first letter of the year created the sequence
-        return _next_number(programme, fiscal_year)
+        return number_next(programme, fiscal_year)
     return 1
 
 
@@ -64,7 +64,7 @@ def letter_prepare(
         kind=kind,
         programme=programme,
         fiscal_year=fiscal_year,
-        number=_next_number(programme, fiscal_year),
+        number=number_next(programme, fiscal_year),
         company=company,
         language=language,
         created_by=by,

@@ -80,6 +80,15 @@ def people(companies):
 
 
 @pytest.fixture
+def reviewers(companies):
+    """Five committee members; the last works for companies[1] (a detected conflict)."""
+    from core.roles import Role
+
+    pool = [user_create(f"reviewer{n}", Role.REVIEWER, None) for n in range(1, 5)]
+    return [*pool, user_create("reviewer5", Role.REVIEWER, companies[1])]
+
+
+@pytest.fixture
 def draft(subsidy_round, people):
     """A complete draft of the first company: 2 trainees, tuition + exam fee, all documents."""
     return draft_create(subsidy_round, people.applicant)

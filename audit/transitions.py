@@ -1,0 +1,62 @@
+"""Firing one protected FSM transition the same way for every programme's records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed, has_transition_perm
+
+from core.errors import InvalidState, NotAllowed
+from core.roles import Role
+
+from .services import event_record
+
+
+def transition_fire(
+    record: models.Model,
+    transition: Callable[..., Any],
+    *,
+    by: Any | None,
+    role: Role,
+    action: str,
+    label: Any = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> None:
+    """Check, fire, save and record one transition of a locked row; ``by=None`` is the system.
+
+    ``label`` is the translated name of the action for the refusal message. The caller holds
+    the row lock and the transaction; this writes the row and its audit event.
+    """
+    label = label or action.replace("_", " ")
+    if not can_proceed(transition, check_conditions=False):
+        raise InvalidState(
+            _("This %(record)s is %(status)s; “%(action)s” is not possible now.")
+            % {
+                "record": record._meta.verbose_name,
+                "status": record.get_status_display(),
+                "action": label,
+            }
+        )
+    if by is not None and not has_transition_perm(transition, by):
+        raise NotAllowed(
+            _("Your role does not allow “%(action)s” on this %(record)s.")
+            % {"action": label, "record": record._meta.verbose_name}
+        )
+    from_status = record.status
+    transition(**kwargs)
+    record.save()
+    event_record(
+        record,
+        action,
+        by=by,
+        role=role,
+        from_status=from_status,
+        to_status=record.status,
+        reason=reason,
+        data=data,
+    )
