@@ -64,8 +64,10 @@ class LetterContextError(ValueError):
 
 @functools.cache
 def _engine() -> Engine:
+    # Each programme's app ships its own letter types in <app>/templates/letters/.
     return Engine(
         dirs=[str(TEMPLATES)],
+        app_dirs=True,
         libraries={"letter_format": "letters.templatetags.letter_format"},
         string_if_invalid="⟪missing:%s⟫",
         autoescape=True,
