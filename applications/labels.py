@@ -35,6 +35,7 @@ ROLE_LABELS = {
     Role.APPROVER: _("approver"),
     Role.FINANCE: _("finance"),
     Role.AUDITOR: _("auditor"),
+    Role.REVIEWER: _("committee reviewer"),
     Role.ADMIN: _("administrator"),
     Role.SYSTEM: _("system"),
 }
