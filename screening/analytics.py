@@ -44,6 +44,7 @@ SCORE_DTYPES = {
 EXPORT_HEADERS = {
     "rank": "順位",
     "application_id": "申請番号",
+    "label": "対象",
     "reviewers": "審査員数",
     "mean_raw": "平均点",
     "std_raw": "標準偏差",

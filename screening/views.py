@@ -1,0 +1,282 @@
+"""The reviewer's pages (their reviews, scoring, recusal, conflicts) and the committee's results
+for staff, the chair and approvers. A conflicted reviewer gets the plain 404 page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.errors import KofuError
+
+from . import committee, exports
+from .models import ReviewAssignment, ReviewPanel, Rubric
+from .selectors import (
+    assignments_for_reviewer,
+    conflicts_of_reviewer,
+    decision_standing,
+    oversees,
+    panel_get_for_user,
+    panel_results,
+    panels_for_user,
+    scores_visible_to,
+)
+
+T = TypeVar("T")
+
+
+def _or_404(lookup: Callable[[], T]) -> T:
+    try:
+        return lookup()
+    except KofuError as error:
+        if error.http_status == 404:
+            raise Http404(str(error.message)) from error
+        raise
+
+
+def _assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
+    return _or_404(lambda: committee.assignment_for_reviewer(user=request.user, assignment_id=pk))
+
+
+def _panel(request: HttpRequest, panel_id: int) -> ReviewPanel:
+    return _or_404(lambda: panel_get_for_user(request.user, panel_id))
+
+
+def _act(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
+    """Run a service; show its refusal or ``done`` as a message. True when it succeeded."""
+    try:
+        _or_404(action)
+    except KofuError as error:
+        messages.error(request, str(error.message))
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _form_errors(request: HttpRequest, form: forms.BaseForm) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+class ScoreForm(forms.Form):
+    """One choice per criterion of the rubric, on its scale, and a comment."""
+
+    comment = forms.CharField(
+        label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, rubric: Rubric, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scale = [(str(n), str(n)) for n in range(rubric.scale_min, rubric.scale_max + 1)]
+        self.codes = []
+        for criterion in rubric.criteria.all():
+            self.codes.append(criterion.code)
+            self.fields[f"score_{criterion.code}"] = forms.TypedChoiceField(
+                label=criterion.label,
+                choices=scale,
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+        self.order_fields([*(f"score_{code}" for code in self.codes), "comment"])
+
+    @property
+    def scores(self) -> dict[str, int]:
+        return {code: self.cleaned_data[f"score_{code}"] for code in self.codes}
+
+
+class RecuseForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason for recusing yourself"), max_length=1000)
+
+
+class ConflictForm(forms.Form):
+    corporate_number = forms.CharField(
+        label=gettext_lazy("Corporate number (法人番号)"), min_length=13, max_length=13
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "screening/index.html",
+        {
+            "assignments": assignments_for_reviewer(request.user),
+            "panels": panels_for_user(request.user),
+        },
+    )
+
+
+def _score_table(assignment: ReviewAssignment, user: Any) -> list[dict[str, Any]]:
+    """The scores the user may see, one row per reviewer, in the rubric's order."""
+    rows: dict[int, dict[str, Any]] = {}
+    for score in scores_visible_to(user, assignment.item):
+        reviewer = score.assignment.reviewer
+        row = rows.setdefault(
+            reviewer.pk,
+            {
+                "reviewer": reviewer.get_username(),
+                "own": reviewer.pk == user.pk,
+                "values": [],
+                "comment": score.assignment.comment,
+            },
+        )
+        row["values"].append(score.value)
+    return list(rows.values())
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    panel = assignment.item.panel
+    own = assignment.reviewer_id == request.user.pk
+    return render(
+        request,
+        "screening/detail.html",
+        {
+            "assignment": assignment,
+            "item": assignment.item,
+            "panel": panel,
+            "criteria": list(panel.rubric.criteria.all()),
+            "can_score": own and assignment.is_open and not panel.is_past_deadline,
+            "can_recuse": own and assignment.is_open,
+            "form": ScoreForm(rubric=panel.rubric),
+            "recuse_form": RecuseForm(),
+            "scores": _score_table(assignment, request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def score(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    form = ScoreForm(request.POST, rubric=assignment.item.panel.rubric)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:detail", pk=pk)
+    _act(
+        request,
+        lambda: committee.scores_submit(
+            assignment_id=pk,
+            by=request.user,
+            scores=form.scores,
+            comment=form.cleaned_data["comment"],
+        ),
+        _("Scores submitted."),
+    )
+    return redirect("reviews:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def recuse(request: HttpRequest, pk: int) -> HttpResponse:
+    _assignment(request, pk)
+    form = RecuseForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:detail", pk=pk)
+    done = _act(
+        request,
+        lambda: committee.assignment_recuse(
+            assignment_id=pk, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("You recused yourself; the item goes to another reviewer."),
+    )
+    return redirect("reviews:index") if done else redirect("reviews:detail", pk=pk)
+
+
+@login_required
+def conflicts(request: HttpRequest) -> HttpResponse:
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            _form_errors(request, form)
+        elif _act(
+            request,
+            lambda: committee.conflict_declare(
+                reviewer=request.user,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                corporate_number=form.cleaned_data["corporate_number"],
+            ),
+            _("Conflict of interest recorded."),
+        ):
+            return redirect("reviews:conflicts")
+    return render(
+        request,
+        "screening/conflicts.html",
+        {"conflicts": conflicts_of_reviewer(request.user), "form": form},
+    )
+
+
+@login_required
+def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
+    panel = _panel(request, panel_id)
+    results = panel_results(panel)
+    names = {user.pk: user.get_username() for user in panel.reviewers.all()}
+    labels = dict(zip(results.table["item_id"], results.table["label"], strict=True))
+    totals = results.reviewer_totals.assign(
+        reviewer=results.reviewer_totals["reviewer_id"].map(names),
+        label=results.reviewer_totals["item_id"].map(labels),
+    ).sort_values(["reviewer_id", "item_id"])
+    return render(
+        request,
+        "screening/panel.html",
+        {
+            "panel": panel,
+            "rows": results.table.to_dict("records"),
+            "agreement": results.agreement.to_dict("records"),
+            "totals": totals.to_dict("records"),
+            "unscored": results.unscored,
+            "decision": decision_standing(panel),
+            "oversees": oversees(request.user, panel),
+        },
+    )
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def panel_xlsx(request: HttpRequest, panel_id: int) -> HttpResponse:
+    panel = _panel(request, panel_id)
+    return _download(
+        exports.ranked_table_bytes(panel, "xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"committee-{panel.pk}-ranking.xlsx",
+    )
+
+
+@login_required
+def panel_csv(request: HttpRequest, panel_id: int) -> HttpResponse:
+    panel = _panel(request, panel_id)
+    return _download(
+        exports.ranked_table_bytes(panel, "csv"),
+        "text/csv; charset=utf-8",
+        f"committee-{panel.pk}-ranking.csv",
+    )
+
+
+@login_required
+def panel_minutes(request: HttpRequest, panel_id: int) -> HttpResponse:
+    panel = _panel(request, panel_id)
+    language = "en" if request.LANGUAGE_CODE.startswith("en") else "ja"
+    return _download(
+        exports.minutes_pdf(panel, language),
+        "application/pdf",
+        f"committee-{panel.pk}-minutes-{language}.pdf",
+    )
