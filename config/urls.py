@@ -6,10 +6,13 @@ from rest_framework.routers import DefaultRouter
 from viewflow.urls import Site
 from viewflow.workflow.flow import FlowAppViewset
 
+from awards.api import PublicCommendationViewSet
+from declarations.api import PublicDeclarationViewSet
 from letters.api import LetterBatchViewSet, LetterViewSet
 from letters.views import letter_batch_detail, letter_download
 from notifications import views as notification_views
 from notifications.api import NotificationViewSet
+from screening.api import ConflictViewSet, ReviewViewSet
 from workflows import api as workflow_api
 from workflows import portal
 from workflows.flows import LetterBatchFlow, SubsidyFlow
@@ -20,6 +23,10 @@ router.register("applications", workflow_api.ApplicationViewSet, basename="appli
 router.register("letters", LetterViewSet, basename="letter")
 router.register("letter-batches", LetterBatchViewSet, basename="letter-batch")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("conflicts", ConflictViewSet, basename="conflict")
+router.register("public/declarations", PublicDeclarationViewSet, basename="public-declaration")
+router.register("public/commendations", PublicCommendationViewSet, basename="public-commendation")
 
 site = Site(
     title="Kofu",
@@ -38,6 +45,9 @@ urlpatterns = [
     path("letters/<int:pk>/pdf/", letter_download, name="letter_download"),
     path("letters/batches/<int:pk>/", letter_batch_detail, name="letter_batch"),
     path("inbox/", include((notification_views.urlpatterns, "inbox"))),
+    path("reviews/", include(("screening.urls", "reviews"))),
+    path("declarations/", include(("declarations.urls", "declarations"))),
+    path("awards/", include(("awards.urls", "awards"))),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,80 @@
+"""Reads of the award: who sees which nomination, what a company may cite, the published list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import company_id_of_user
+from applications.models import Application
+from core.roles import is_staff_side
+
+from .exceptions import NotFound
+from .models import Nomination, NominationCorrection
+
+# A subsidy counts as completed once its amount is confirmed (額の確定) or it has been paid.
+COMPLETED_APPLICATION_STATUSES = (Application.Status.CONFIRMED, Application.Status.PAID)
+
+
+def citable_applications(company_id: int) -> QuerySet[Application]:
+    """The company's completed subsidies, which a nomination may cite as evidence."""
+    return (
+        Application.objects.filter(company_id=company_id, status__in=COMPLETED_APPLICATION_STATUSES)
+        .select_related("round")
+        .order_by("-round__fiscal_year", "id")
+    )
+
+
+def commended_companies(fiscal_year: int | None = None) -> QuerySet[Nomination]:
+    """The published list: commended nominations with their company and round, newest year first."""
+    queryset = Nomination.objects.filter(status=Nomination.Status.COMMENDED).select_related(
+        "company", "round"
+    )
+    if fiscal_year is not None:
+        queryset = queryset.filter(round__fiscal_year=fiscal_year)
+    return queryset.order_by("-round__fiscal_year", "commended_on", "company__name", "id")
+
+
+def commended_fiscal_years() -> list[int]:
+    """The fiscal years with at least one commended company, newest first."""
+    return list(
+        Nomination.objects.filter(status=Nomination.Status.COMMENDED)
+        .order_by("-round__fiscal_year")
+        .values_list("round__fiscal_year", flat=True)
+        .distinct()
+    )
+
+
+def nominations_of(user: Any) -> QuerySet[Nomination]:
+    """Nominations made by the user's organisation or made for the user's company."""
+    company_id = company_id_of_user(user)
+    queryset = Nomination.objects.select_related("round", "company", "nominating_company")
+    if company_id is None:
+        return queryset.none()
+    return queryset.filter(Q(nominating_company_id=company_id) | Q(company_id=company_id))
+
+
+def nomination_list_for_user(user: Any) -> QuerySet[Nomination]:
+    """Staff-side roles see every nomination; anyone else, those of :func:`nominations_of`."""
+    if is_staff_side(user):
+        return Nomination.objects.select_related("round", "company", "nominating_company")
+    return nominations_of(user)
+
+
+def nomination_get_for_user(user: Any, nomination_id: int) -> Nomination:
+    """The nomination if the user may see it; otherwise not found, whether or not it exists."""
+    nomination = nomination_list_for_user(user).filter(pk=nomination_id).first()
+    if nomination is None:
+        raise NotFound(_("There is no such nomination."))
+    return nomination
+
+
+def open_correction(nomination: Nomination) -> NominationCorrection | None:
+    """The unanswered return for correction of the nomination, if any."""
+    return nomination.correction_requests.filter(answered_at=None).order_by("-pk").first()
+
+
+def nominations_in_review(round_id: int) -> QuerySet[Nomination]:
+    return Nomination.objects.filter(round_id=round_id, status=Nomination.Status.IN_REVIEW)
