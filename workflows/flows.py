@@ -1,34 +1,45 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
 from applications.models import Application
-from applications.services import application_lapse, open_correction
+from applications.services import application_lapse
+from applications.services import open_correction as application_open_correction
+from awards.models import Nomination
+from awards.selectors import open_correction as nomination_open_correction
+from awards.services import nomination_lapse
 from core.dates import end_of_day_jst
+from declarations.models import Declaration
+from declarations.selectors import open_correction as declaration_open_correction
+from declarations.services import declaration_expire, declaration_lapse
+from screening.committee import (
+    assignment_miss,
+    review_assignments_open,
+    review_item_for,
+    reviewers_assign,
+)
 
-from . import steps
+from . import steps as step_table
+from .casework import TASK_SUMMARY, Casework, document_check, staff_step
 from .jobs import letter_batch_job
 from .locks import process_row_lock
-from .models import LetterBatchProcess, SubsidyProcess
-from .nodes import CeleryJob
-from .notices import task_waiting_notify
-from .views import StepView
+from .models import (
+    CommitteeProcess,
+    DeclarationProcess,
+    LetterBatchProcess,
+    NominationProcess,
+    SubsidyProcess,
+)
+from .nodes import CeleryJob, ForEach
 
 Status = Application.Status
 
 
-TASK_SUMMARY = "{{ process.application.reference }} {{ process.application.company.name }}"
-
-
-def _status(activation) -> str:
-    return Application.objects.values_list("status", flat=True).get(
-        pk=activation.process.application_id
-    )
-
-
-class SubsidyFlow(flow.Flow):
+class SubsidyFlow(Casework, flow.Flow):
     """Training subsidy
 
     人材育成支援補助金: from submission to payment.
@@ -39,42 +50,21 @@ class SubsidyFlow(flow.Flow):
     process_title = _("Training subsidy")
     process_description = _("人材育成支援補助金: from submission to payment.")
     process_summary_template = (
-        "{{ process.application.reference }} {{ process.application.company.name }} "
-        "({{ process.application.get_status_display }})"
+        "{{ process.subject.reference }} {{ process.subject.company.name }} "
+        "({{ process.subject.get_status_display }})"
     )
+    steps = step_table.SUBSIDY_STEPS
+    check_permission = "applications.check_documents"
+    accepted_statuses = (Status.SCREENING,)
 
     start = flow.StartHandle(this.start_process).Next(this.check_documents)
-
-    check_documents = (
-        flow.View(StepView.as_view(step=steps.CHECK_DOCUMENTS))
-        .Annotation(title=steps.CHECK_DOCUMENTS.title, summary_template=TASK_SUMMARY)
-        .Permission("applications.check_documents")
-        .onCreate(this.task_created)
-        .Next(this.documents_complete)
+    check_documents, documents_complete, await_correction, lapse, lapsed = document_check(
+        then=this.screen
     )
-    documents_complete = flow.If(this.is_in_screening).Then(this.screen).Else(this.await_correction)
-    await_correction = (
-        flow.Handle(this.on_resubmitted)
-        .Annotation(title=_("Applicant corrects"), summary_template=TASK_SUMMARY)
-        .OnTimeout(this.correction_deadline, this.lapse, title=_("Correction deadline"))
-        .Next(this.check_documents)
+    screen = staff_step(step_table.SCREEN.title, "applications.screen_application").Next(
+        this.decide
     )
-    lapse = flow.Function(this.lapse_application).Next(this.lapsed)
-
-    screen = (
-        flow.View(StepView.as_view(step=steps.SCREEN))
-        .Annotation(title=steps.SCREEN.title, summary_template=TASK_SUMMARY)
-        .Permission("applications.screen_application")
-        .onCreate(this.task_created)
-        .Next(this.decide)
-    )
-    decide = (
-        flow.View(StepView.as_view(step=steps.DECIDE))
-        .Annotation(title=steps.DECIDE.title, summary_template=TASK_SUMMARY)
-        .Permission("applications.decide_grant")
-        .onCreate(this.task_created)
-        .Next(this.is_granted)
-    )
+    decide = staff_step(step_table.DECIDE.title, "applications.decide_grant").Next(this.is_granted)
     is_granted = flow.If(this.was_granted).Then(this.await_results).Else(this.rejected)
 
     await_results = (
@@ -82,66 +72,198 @@ class SubsidyFlow(flow.Flow):
         .Annotation(title=_("Applicant reports results"), summary_template=TASK_SUMMARY)
         .Next(this.check_results)
     )
-    check_results = (
-        flow.View(StepView.as_view(step=steps.CHECK_RESULTS))
-        .Annotation(title=steps.CHECK_RESULTS.title, summary_template=TASK_SUMMARY)
-        .Permission("applications.check_results")
-        .onCreate(this.task_created)
-        .Next(this.results_accepted)
+    check_results = staff_step(step_table.CHECK_RESULTS.title, "applications.check_results").Next(
+        this.results_accepted
     )
     results_accepted = (
         flow.If(this.are_results_checked).Then(this.confirm_amount).Else(this.await_results)
     )
-    confirm_amount = (
-        flow.View(StepView.as_view(step=steps.CONFIRM_AMOUNT))
-        .Annotation(title=steps.CONFIRM_AMOUNT.title, summary_template=TASK_SUMMARY)
-        .Permission("applications.decide_grant")
-        .onCreate(this.task_created)
-        .Next(this.release_payment)
+    confirm_amount = staff_step(step_table.CONFIRM_AMOUNT.title, "applications.decide_grant").Next(
+        this.release_payment
     )
-    release_payment = (
-        flow.View(StepView.as_view(step=steps.RELEASE_PAYMENT))
-        .Annotation(title=steps.RELEASE_PAYMENT.title, summary_template=TASK_SUMMARY)
-        .Permission("applications.release_payment")
-        .onCreate(this.task_created)
-        .Next(this.paid)
-    )
+    release_payment = staff_step(
+        step_table.RELEASE_PAYMENT.title, "applications.release_payment"
+    ).Next(this.paid)
 
     paid = flow.End()
     rejected = flow.End()
-    lapsed = flow.End()
 
-    def start_process(self, activation, application_id: int) -> SubsidyProcess:
-        activation.process.application_id = application_id
-        return activation.process
+    def subject_lapse(self, subject_id: int) -> Any:
+        return application_lapse(application_id=subject_id)
 
-    def is_in_screening(self, activation) -> bool:
-        return _status(activation) == Status.SCREENING
+    def subject_open_correction(self, subject: Any) -> Any:
+        return application_open_correction(subject)
 
     def was_granted(self, activation) -> bool:
-        return _status(activation) == Status.GRANTED
+        return self.current_status(activation) == Status.GRANTED
 
     def are_results_checked(self, activation) -> bool:
-        return _status(activation) == Status.RESULTS_CHECKED
-
-    def correction_deadline(self, activation):
-        application = Application.objects.get(pk=activation.process.application_id)
-        return end_of_day_jst(open_correction(application).deadline)
-
-    def task_created(self, activation) -> None:
-        task_waiting_notify(
-            application_id=activation.process.application_id,
-            step=steps.STEPS[activation.flow_task.name],
-        )
-
-    def lapse_application(self, activation) -> None:
-        application_lapse(application_id=activation.process.application_id)
-
-    def on_resubmitted(self, activation, perform) -> None:
-        perform()
+        return self.current_status(activation) == Status.RESULTS_CHECKED
 
     def on_results_reported(self, activation, perform) -> None:
         perform()
+
+
+class DeclarationFlow(Casework, flow.Flow):
+    """Promotion declaration
+
+    リスキリング推進宣言: checked, registered and published until withdrawn or its period ends.
+    """
+
+    process_class = DeclarationProcess
+    lock_impl = process_row_lock
+    process_title = _("Promotion declaration")
+    process_description = _("リスキリング推進宣言: from declaration to registration.")
+    process_summary_template = (
+        "{{ process.subject.reference }} {{ process.subject.company.name }} "
+        "({{ process.subject.get_status_display }})"
+    )
+    steps = step_table.DECLARATION_STEPS
+    check_permission = "declarations.check_declaration"
+    accepted_statuses = (Declaration.Status.REGISTERED,)
+
+    start = flow.StartHandle(this.start_process).Next(this.check_documents)
+    check_documents, documents_complete, await_correction, lapse, lapsed = document_check(
+        then=this.registered
+    )
+    registered = (
+        flow.Handle(this.on_withdrawn)
+        .Annotation(title=_("Registered and published"), summary_template=TASK_SUMMARY)
+        .OnTimeout(this.period_end, this.expire, title=_("End of the declared period"))
+        .Next(this.withdrawn)
+    )
+    expire = flow.Function(this.expire_declaration).Next(this.expired)
+    withdrawn = flow.End()
+    expired = flow.End()
+
+    def subject_lapse(self, subject_id: int) -> Any:
+        return declaration_lapse(declaration_id=subject_id)
+
+    def subject_open_correction(self, subject: Any) -> Any:
+        return declaration_open_correction(subject)
+
+    def period_end(self, activation):
+        return end_of_day_jst(activation.process.subject.period_end)
+
+    def expire_declaration(self, activation) -> None:
+        declaration_expire(declaration_id=activation.process.subject_id)
+
+    def on_withdrawn(self, activation, perform) -> None:
+        perform()
+
+
+class NominationFlow(Casework, flow.Flow):
+    """Reskilling award nomination
+
+    リスキリング先進企業表彰: document check, committee review, selection and commendation.
+    """
+
+    process_class = NominationProcess
+    lock_impl = process_row_lock
+    process_title = _("Reskilling award nomination")
+    process_description = _("リスキリング先進企業表彰: from nomination to commendation.")
+    process_summary_template = (
+        "{{ process.subject.reference }} {{ process.subject.company.name }} "
+        "({{ process.subject.get_status_display }})"
+    )
+    steps = step_table.NOMINATION_STEPS
+    check_permission = "awards.check_nomination"
+    accepted_statuses = (Nomination.Status.IN_REVIEW,)
+
+    start = flow.StartHandle(this.start_process).Next(this.check_documents)
+    check_documents, documents_complete, await_correction, lapse, lapsed = document_check(
+        then=this.assign_reviewers
+    )
+    assign_reviewers = flow.Function(this.reviewers_assign).Next(this.reviews)
+    reviews = ForEach(this.open_assignments).Next(this.review)
+    review = (
+        flow.Handle(this.on_reviewed)
+        .Annotation(title=_("Reviewer scores"), summary_template=TASK_SUMMARY)
+        .OnTimeout(this.review_deadline, this.review_missed, title=_("Review deadline"))
+        .Next(this.reviews_done)
+    )
+    review_missed = flow.Function(this.assignment_missed).Next(this.reviews_done)
+    reviews_done = flow.Join().Next(this.await_selection)
+    await_selection = (
+        flow.Handle(this.on_concluded)
+        .Annotation(title=_("Committee selects"), summary_template=TASK_SUMMARY)
+        .Next(this.is_selected)
+    )
+    is_selected = flow.If(this.was_selected).Then(this.commend).Else(this.not_selected)
+    commend = staff_step(step_table.COMMEND.title, "awards.check_nomination").Next(this.commended)
+    commended = flow.End()
+    not_selected = flow.End()
+
+    def subject_lapse(self, subject_id: int) -> Any:
+        return nomination_lapse(nomination_id=subject_id)
+
+    def subject_open_correction(self, subject: Any) -> Any:
+        return nomination_open_correction(subject)
+
+    def _review_item(self, activation):
+        return review_item_for(activation.process.subject)
+
+    def reviewers_assign(self, activation) -> None:
+        reviewers_assign(item_id=self._review_item(activation).pk)
+
+    def open_assignments(self, activation) -> list[dict[str, int]]:
+        item = self._review_item(activation)
+        return [{"assignment_id": a.pk} for a in review_assignments_open(item)]
+
+    def review_deadline(self, activation):
+        return self._review_item(activation).panel.review_deadline
+
+    def assignment_missed(self, activation) -> None:
+        boundary = activation.task.previous.get()
+        review_task = boundary.previous.get()
+        assignment_miss(assignment_id=review_task.data["assignment_id"])
+
+    def on_reviewed(self, activation) -> None:
+        pass
+
+    def on_concluded(self, activation) -> None:
+        pass
+
+    def was_selected(self, activation) -> bool:
+        return self.current_status(activation) == Nomination.Status.SELECTED
+
+
+class CommitteeFlow(Casework, flow.Flow):
+    """Committee decision
+
+    審査委員会: the chair records the selection, an approver who reviewed nothing approves it.
+    """
+
+    process_class = CommitteeProcess
+    lock_impl = process_row_lock
+    process_title = _("Committee decision")
+    process_description = _("審査委員会: selection over the ranked reviews, then approval.")
+    process_summary_template = "{{ process.subject.name }}"
+    steps = step_table.COMMITTEE_STEPS
+
+    start = flow.StartHandle(this.start_process).Next(this.record_decision)
+    record_decision = (
+        staff_step(step_table.RECORD_DECISION.title, "screening.manage_panel")
+        .Assign(lambda activation: activation.process.subject.chair)
+        .Next(this.approve_decision)
+    )
+    approve_decision = staff_step(
+        step_table.APPROVE_DECISION.title, "screening.approve_committee_decision"
+    ).Next(this.is_approved)
+    is_approved = flow.If(this.decision_approved).Then(this.conclude).Else(this.record_decision)
+    conclude = flow.Function(this.conclude_round).Next(this.end)
+    end = flow.End()
+
+    def decision_approved(self, activation) -> bool:
+        from screening.models import CommitteeDecision
+
+        latest = activation.process.subject.decisions.order_by("-pk").first()
+        return latest is not None and latest.status == CommitteeDecision.Status.APPROVED
+
+    def conclude_round(self, activation) -> None:
+        from .services import committee_conclude
+
+        committee_conclude(panel_id=activation.process.subject_id)
 
 
 class LetterBatchFlow(flow.Flow):

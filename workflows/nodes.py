@@ -14,9 +14,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from viewflow import this
 from viewflow.workflow.activation import Activation
+from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.models import Task
-from viewflow.workflow.nodes import AbstractJob, AbstractJobActivation
+from viewflow.workflow.nodes import AbstractJob, AbstractJobActivation, Split
+from viewflow.workflow.nodes.split import SplitActivation
 from viewflow.workflow.status import STATUS
 
 
@@ -61,3 +64,29 @@ def job_run(task_id: int, work: Callable[[Any], None]) -> bool:
     with task.activation() as activation:
         activation.execute()
     return True
+
+
+class ForEachActivation(SplitActivation):
+    @Activation.status.super()
+    def activate(self) -> None:
+        for node, _case, _data_source in self.flow_task._branches:
+            for data in self.flow_task._data_source(self):
+                self.next_tasks.append((node, data))
+        if not self.next_tasks:
+            raise FlowRuntimeError(f"{self.flow_task.name}: no item to run in parallel")
+
+
+class ForEach(Split):
+    """A parallel split with one task of the next node per item of ``data_source(activation)``,
+    each carrying its item as ``task.data`` (e.g. one review task per reviewer); a Join after
+    them waits for all. (viewflow's open-source Split creates each branch once.)"""
+
+    activation_class = ForEachActivation
+
+    def __init__(self, data_source: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._data_source = data_source
+
+    def _resolve(self, instance: Any) -> None:
+        super()._resolve(instance)
+        self._data_source = this.resolve(instance, self._data_source)

@@ -16,21 +16,20 @@ from applications.services import notify_applicants, open_correction
 from core.dates import JST, add_business_days, business_days_between
 from notifications.services import notify, reminder_once
 
-from .steps import STEPS, Step
+from .steps import Step
 
 
-def task_waiting_notify(*, application_id: int, step: Step) -> None:
+def task_waiting_notify(*, subject: Any, step: Step) -> None:
     """A new task entered a queue: tell the people of that role."""
-    application = Application.objects.select_related("company", "round").get(pk=application_id)
     notify(
         recipients=users_with_role(step.role),
         kind="task_waiting",
         context={
             "step": step.title,
-            "reference": application.reference,
-            "company": application.company.name,
+            "reference": getattr(subject, "reference", str(subject)),
+            "company": getattr(getattr(subject, "company", None), "name", ""),
         },
-        link=application.get_absolute_url(),
+        link=subject.get_absolute_url() if hasattr(subject, "get_absolute_url") else "/staff/",
     )
 
 
@@ -92,24 +91,28 @@ def _overdue_tasks(today: dt.date, limit: int) -> list[Task]:
     ]
 
 
+def _subject_of(task: Task) -> Any:
+    process_class = task.flow_task.flow_class.process_class
+    return process_class.subject_model.objects.get(pk=task.process.artifact_object_id)
+
+
 def reminders_task_overdue(*, today: dt.date) -> int:
     """Review tasks left waiting too long: remind their owner, or the whole queue."""
     sent = 0
     for task in _overdue_tasks(today, settings.KOFU_TASK_OVERDUE_BUSINESS_DAYS):
-        step = STEPS[task.flow_task.name]
-        application = Application.objects.select_related("company").get(
-            pk=task.process.artifact_object_id
-        )
+        step = task.flow_task.flow_class.instance.steps[task.flow_task.name]
+        subject = _subject_of(task)
         recipients = [task.owner] if task.owner else users_with_role(step.role)
         context = {
             "step": step.title,
-            "reference": application.reference,
+            "reference": getattr(subject, "reference", str(subject)),
             "since": task.created.astimezone(JST).date().isoformat(),
         }
+        link = subject.get_absolute_url() if hasattr(subject, "get_absolute_url") else "/staff/"
         sent += _once(
             f"task_overdue:{task.pk}",
-            lambda r=recipients, c=context, a=application: notify(
-                recipients=r, kind="task_overdue", context=c, link=a.get_absolute_url()
+            lambda r=recipients, c=context, u=link: notify(
+                recipients=r, kind="task_overdue", context=c, link=u
             ),
         )
     return sent

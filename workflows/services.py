@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.base import Flow
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 from viewflow.workflow.timers import fire_due_timers
@@ -23,22 +24,36 @@ from applications.services import (
     application_withdraw,
     results_report,
 )
+from awards.models import AwardRound, Nomination
+from awards.services import (
+    nomination_resubmit,
+    nomination_submit,
+    nomination_withdraw,
+    nominations_conclude,
+)
 from core.roles import Role, has_role
+from declarations.models import Declaration
+from declarations.services import declaration_resubmit, declaration_submit, declaration_withdraw
 from letters.models import LetterBatch
 from letters.services import letter_batch_create
+from screening.models import ReviewPanel
 
-from .flows import LetterBatchFlow, SubsidyFlow
-from .selectors import process_of_applications, subsidy_process_for
+from .flows import CommitteeFlow, DeclarationFlow, LetterBatchFlow, NominationFlow, SubsidyFlow
+from .models import CommitteeProcess
+from .selectors import process_of_subjects, subsidy_process_for
 from .steps import Step
 
 ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
-def active_task(application_id: int, node_name: str) -> Task | None:
+def active_task(
+    subject_id: int, node_name: str, flow_class: type[Flow] = SubsidyFlow
+) -> Task | None:
+    model = flow_class.process_class.subject_model
     return (
         Task.objects.filter(
-            **process_of_applications([application_id], prefix="process__"),
-            flow_task=SubsidyFlow.instance.node(node_name),
+            **process_of_subjects(model, [subject_id], prefix="process__"),
+            flow_task=flow_class.instance.node(node_name),
             status__in=ACTIVE,
         )
         .order_by("-pk")
@@ -46,59 +61,65 @@ def active_task(application_id: int, node_name: str) -> Task | None:
     )
 
 
-def active_tasks(application_id: int) -> list[Task]:
+def active_tasks(subject_id: int, model: type[models.Model] = Application) -> list[Task]:
     return list(
         Task.objects.filter(
-            **process_of_applications([application_id], prefix="process__"),
+            **process_of_subjects(model, [subject_id], prefix="process__"),
             status__in=ACTIVE,
             flow_task_type="HUMAN",
         ).select_related("owner")
     )
 
 
-def _require_task(application_id: int, node_name: str) -> Task:
-    task = active_task(application_id, node_name)
+def _require_task(subject_id: int, node_name: str, flow_class: type[Flow] = SubsidyFlow) -> Task:
+    task = active_task(subject_id, node_name, flow_class)
     if task is None:
         raise InvalidState(
-            _("This application has no open “%(step)s” step.")
+            _("There is no open “%(step)s” step for this record.")
             % {"step": node_name.replace("_", " ")}
         )
     return task
+
+
+def _run_handle(flow_class: type[Flow], node_name: str, subject_id: int, action: Any) -> Any:
+    """Complete the waiting Handle node with ``action`` (the domain service) as its work."""
+    task = _require_task(subject_id, node_name, flow_class)
+    result: dict[str, Any] = {}
+
+    def perform() -> None:
+        result["value"] = action()
+
+    flow_class.instance.node(node_name).run(task, perform=perform)
+    return result["value"]
 
 
 @transaction.atomic
 def subsidy_submit(*, application_id: int, by: Any) -> Application:
     """Submit a draft and start its subsidy process."""
     application = application_submit(application_id=application_id, by=by)
-    SubsidyFlow.start.run(application_id=application.pk)
+    SubsidyFlow.start.run(subject_id=application.pk)
     return application
 
 
 def subsidy_resubmit(*, application_id: int, by: Any, answer: str = "") -> Application:
     """Answer a return for correction: the document check starts again."""
-    task = _require_task(application_id, "await_correction")
-    result: dict[str, Application] = {}
-
-    def perform() -> None:
-        result["application"] = application_resubmit(
-            application_id=application_id, by=by, answer=answer
-        )
-
-    SubsidyFlow.await_correction.run(task, perform=perform)
-    return result["application"]
+    return _run_handle(
+        SubsidyFlow,
+        "await_correction",
+        application_id,
+        lambda: application_resubmit(application_id=application_id, by=by, answer=answer),
+    )
 
 
 def subsidy_report_results(
     *, application_id: int, by: Any, costs: Iterable[ActualCostInput]
 ) -> Application:
-    task = _require_task(application_id, "await_results")
-    result: dict[str, Application] = {}
-
-    def perform() -> None:
-        result["application"] = results_report(application_id=application_id, by=by, costs=costs)
-
-    SubsidyFlow.await_results.run(task, perform=perform)
-    return result["application"]
+    return _run_handle(
+        SubsidyFlow,
+        "await_results",
+        application_id,
+        lambda: results_report(application_id=application_id, by=by, costs=costs),
+    )
 
 
 @transaction.atomic
@@ -111,9 +132,14 @@ def subsidy_withdraw(*, application_id: int, by: Any, reason: str = "") -> Appli
     return application
 
 
-def step_complete(*, application_id: int, step: Step, by: Any, data: dict) -> Any:
-    """Complete a staff step from code, with the same permission checks as the web pages."""
-    task = _require_task(application_id, step.node)
+def step_complete(
+    *, application_id: int, step: Step, by: Any, data: dict, flow_class: type[Flow] = SubsidyFlow
+) -> Any:
+    """Complete a staff step from code, with the same permission checks as the web pages.
+
+    ``application_id`` is the id of the flow's subject (application, declaration, …).
+    """
+    task = _require_task(application_id, step.node, flow_class)
     with task.activation() as activation:
         flow_task = activation.flow_task
         if task.owner_id is None:
@@ -130,19 +156,25 @@ def step_complete(*, application_id: int, step: Step, by: Any, data: dict) -> An
     return result
 
 
-def timers_fire_due(*, application_ids: Iterable[int] | None = None) -> int:
-    """Fire due timers (correction deadlines); with ids, only those applications' timers.
+def timers_fire_due(
+    *,
+    application_ids: Iterable[int] | None = None,
+    subjects: tuple[type[models.Model], Iterable[int]] | None = None,
+) -> int:
+    """Fire due timers (deadlines); with ids, only the timers of those applications (or of
+    those records of another model).
 
     The timer loop and Celery beat fire all of them; a simulation restricts itself to its own.
     """
-    if application_ids is None:
+    if application_ids is None and subjects is None:
         return fire_due_timers()
+    model, ids = subjects if subjects is not None else (Application, application_ids)
     fired = 0
     due = Task.objects.filter(
         flow_task_type="TIMER",
         status=STATUS.SCHEDULED,
         scheduled__lte=timezone.now(),
-        **process_of_applications(application_ids, prefix="process__"),
+        **process_of_subjects(model, ids, prefix="process__"),
     ).order_by("scheduled")
     for task in due:
         with transaction.atomic(), task.activation() as activation:
@@ -161,3 +193,132 @@ def letter_batch_start(*, letter_ids: list[int], description: str, by: Any) -> L
     batch = letter_batch_create(letter_ids=letter_ids, description=description, by=by)
     LetterBatchFlow.start.run(batch_id=batch.pk, description=description)
     return batch
+
+
+def _withdraw_and_cancel(flow_class: type[Flow], subject_id: int, withdraw: Any) -> Any:
+    """Withdraw before the flow waits on the applicant; its process is cancelled with its tasks."""
+    subject = withdraw()
+    model = flow_class.process_class.subject_model
+    process = flow_class.process_class.objects.filter(
+        **process_of_subjects(model, [subject_id])
+    ).first()
+    if process is not None and process.status == PROCESS.NEW:
+        flow_class.instance.cancel(process)
+    return subject
+
+
+# --- promotion declaration -----------------------------------------------------------------
+
+
+@transaction.atomic
+def declaration_process_submit(*, declaration_id: int, by: Any) -> Declaration:
+    """Submit a declaration and start its process (check → registration)."""
+    declaration = declaration_submit(declaration_id=declaration_id, by=by)
+    DeclarationFlow.start.run(subject_id=declaration.pk)
+    return declaration
+
+
+def declaration_process_resubmit(*, declaration_id: int, by: Any, answer: str = "") -> Declaration:
+    return _run_handle(
+        DeclarationFlow,
+        "await_correction",
+        declaration_id,
+        lambda: declaration_resubmit(declaration_id=declaration_id, by=by, answer=answer),
+    )
+
+
+@transaction.atomic
+def declaration_process_withdraw(*, declaration_id: int, by: Any, reason: str = "") -> Declaration:
+    """Withdraw: a registered declaration leaves the public list and its process ends."""
+
+    def withdraw() -> Declaration:
+        return declaration_withdraw(declaration_id=declaration_id, by=by, reason=reason)
+
+    if active_task(declaration_id, "registered", DeclarationFlow) is not None:
+        return _run_handle(DeclarationFlow, "registered", declaration_id, withdraw)
+    return _withdraw_and_cancel(DeclarationFlow, declaration_id, withdraw)
+
+
+# --- reskilling award ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def nomination_process_submit(*, nomination_id: int, by: Any) -> Nomination:
+    nomination = nomination_submit(nomination_id=nomination_id, by=by)
+    NominationFlow.start.run(subject_id=nomination.pk)
+    return nomination
+
+
+def nomination_process_resubmit(*, nomination_id: int, by: Any, answer: str = "") -> Nomination:
+    return _run_handle(
+        NominationFlow,
+        "await_correction",
+        nomination_id,
+        lambda: nomination_resubmit(nomination_id=nomination_id, by=by, answer=answer),
+    )
+
+
+@transaction.atomic
+def nomination_process_withdraw(*, nomination_id: int, by: Any, reason: str = "") -> Nomination:
+    return _withdraw_and_cancel(
+        NominationFlow,
+        nomination_id,
+        lambda: nomination_withdraw(nomination_id=nomination_id, by=by, reason=reason),
+    )
+
+
+def _review_task(assignment_id: int) -> Task | None:
+    return Task.objects.filter(
+        flow_task=NominationFlow.review,
+        status__in=ACTIVE,
+        data__assignment_id=assignment_id,
+    ).first()
+
+
+def review_task_close(*, assignment_id: int) -> None:
+    """A reviewer scored (or the deadline passed): their task in the nomination's flow ends."""
+    task = _review_task(assignment_id)
+    if task is not None:
+        NominationFlow.review.run(task)
+
+
+def review_task_move(*, old_assignment_id: int, new_assignment_id: int | None) -> None:
+    """A reviewer recused: the task follows the replacement, or ends when nobody is left."""
+    task = _review_task(old_assignment_id)
+    if task is None:
+        return
+    if new_assignment_id is None:
+        NominationFlow.review.run(task)
+        return
+    task.data = {**(task.data or {}), "assignment_id": new_assignment_id}
+    task.save(update_fields=["data"])
+
+
+@transaction.atomic
+def committee_process_start(*, panel_id: int, by: Any) -> Any:
+    """Staff open the committee's decision once the reviews are in (or their deadline passed)."""
+    if not has_role(by, Role.STAFF):
+        raise NotAllowed(_("Only programme staff can open the committee's decision."))
+    if CommitteeProcess.objects.filter(
+        **process_of_subjects(ReviewPanel, [panel_id]), status=PROCESS.NEW
+    ).exists():
+        raise InvalidState(_("The committee's decision is already open."))
+    panel = ReviewPanel.objects.get(pk=panel_id)
+    nomination_ids = panel.items.values_list("object_id", flat=True)
+    timers_fire_due(subjects=(Nomination, list(nomination_ids)))
+    return CommitteeFlow.start.run(subject_id=panel_id)
+
+
+def committee_conclude(*, panel_id: int) -> list[Nomination]:
+    """After approval: conclude the round's nominations and move each flow past selection."""
+    panel = ReviewPanel.objects.get(pk=panel_id)
+    round_ = panel.round
+    if not isinstance(round_, AwardRound):
+        return []
+    decision = panel.decisions.order_by("-pk").first()
+    nominations = nominations_conclude(round_id=round_.pk, decision_id=decision.pk)
+    for nomination in nominations:
+        task = active_task(nomination.pk, "await_selection", NominationFlow)
+        if task is not None:
+            NominationFlow.await_selection.run(task)
+    return nominations

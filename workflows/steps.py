@@ -20,8 +20,20 @@ from applications.services import (
     grant_decide,
     results_check,
 )
+from awards.services import (
+    nomination_accept_documents,
+    nomination_commend,
+    nomination_return_for_correction,
+)
 from core.roles import Role
+from declarations.services import declaration_register, declaration_return_for_correction
 from payments.services import payment_release
+from screening.committee import (
+    committee_approve,
+    committee_decide,
+    decision_pending_approval,
+    panel_results,
+)
 from screening.services import screening_record
 
 
@@ -77,13 +89,30 @@ class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("I confirm the amount shown"))
 
 
-def _check_documents(application_id: int, by: Any, data: dict) -> Any:
-    if data["accept"]:
-        return application_accept_documents(application_id=application_id, by=by)
-    items = data["items"] if isinstance(data["items"], list) else _lines(data.get("items", ""))
-    return application_return_for_correction(
-        application_id=application_id, by=by, items=items, message=data.get("message", "")
-    )
+def _correction_items(data: dict) -> list[str]:
+    items = data.get("items", "")
+    return items if isinstance(items, list) else _lines(items)
+
+
+def document_check_perform(
+    accept: Callable[[int, Any], Any], return_for_correction: Callable[..., Any]
+) -> Callable[[int, Any, dict], Any]:
+    """The check step of any programme: accept, or return with items and a message."""
+
+    def perform(subject_id: int, by: Any, data: dict) -> Any:
+        if data["accept"]:
+            return accept(subject_id, by)
+        return return_for_correction(
+            subject_id, by, items=_correction_items(data), message=data.get("message", "")
+        )
+
+    return perform
+
+
+_check_documents = document_check_perform(
+    lambda pk, by: application_accept_documents(application_id=pk, by=by),
+    lambda pk, by, **kw: application_return_for_correction(application_id=pk, by=by, **kw),
+)
 
 
 def _screen(application_id: int, by: Any, data: dict) -> Any:
@@ -144,7 +173,138 @@ RELEASE_PAYMENT = Step(
     "release_payment", _("Release payment"), ConfirmForm, _release_payment, Role.FINANCE
 )
 
-STEPS = {
+SUBSIDY_STEPS = {
     step.node: step
     for step in (CHECK_DOCUMENTS, SCREEN, DECIDE, CHECK_RESULTS, CONFIRM_AMOUNT, RELEASE_PAYMENT)
 }
+
+# --- promotion declaration -----------------------------------------------------------------
+
+CHECK_DECLARATION = Step(
+    "check_documents",
+    _("Check declaration"),
+    CheckDocumentsForm,
+    document_check_perform(
+        lambda pk, by: declaration_register(declaration_id=pk, by=by),
+        lambda pk, by, **kw: declaration_return_for_correction(declaration_id=pk, by=by, **kw),
+    ),
+    Role.STAFF,
+)
+DECLARATION_STEPS = {CHECK_DECLARATION.node: CHECK_DECLARATION}
+
+
+# --- reskilling award ----------------------------------------------------------------------
+
+
+class CommendForm(forms.Form):
+    commended_on = forms.DateField(
+        label=_("Date of the commendation"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+CHECK_NOMINATION = Step(
+    "check_documents",
+    _("Check nomination"),
+    CheckDocumentsForm,
+    document_check_perform(
+        lambda pk, by: nomination_accept_documents(nomination_id=pk, by=by),
+        lambda pk, by, **kw: nomination_return_for_correction(nomination_id=pk, by=by, **kw),
+    ),
+    Role.STAFF,
+)
+COMMEND = Step(
+    "commend",
+    _("Commend"),
+    CommendForm,
+    lambda pk, by, data: nomination_commend(
+        nomination_id=pk, by=by, commended_on=data["commended_on"]
+    ),
+    Role.STAFF,
+)
+NOMINATION_STEPS = {step.node: step for step in (CHECK_NOMINATION, COMMEND)}
+
+
+# --- committee decision --------------------------------------------------------------------
+
+
+class CommitteeDecisionForm(forms.Form):
+    """The chair's selection over the ranked table; a reason for every departure from it."""
+
+    takes_subject = True
+
+    rationale = forms.CharField(label=_("Rationale of the decision"), widget=forms.Textarea)
+
+    def __init__(self, *args: Any, subject: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = panel_results(subject).table.to_dict("records")
+        self.fields["selected"] = forms.MultipleChoiceField(
+            label=_("Selected"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            choices=[(str(row["item_id"]), _ranked_label(row)) for row in self.rows],
+            initial=[str(row["item_id"]) for row in self.rows if row.get("within_quota")],
+        )
+        for row in self.rows:
+            self.fields[f"departure_{row['item_id']}"] = forms.CharField(
+                label=_("Reason for departing from the ranking: %(item)s")
+                % {"item": row.get("label", row["item_id"])},
+                required=False,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["selected_item_ids"] = [int(pk) for pk in data.get("selected", [])]
+        data["departures"] = {
+            int(row["item_id"]): data[f"departure_{row['item_id']}"].strip()
+            for row in self.rows
+            if data.get(f"departure_{row['item_id']}", "").strip()
+        }
+        return data
+
+
+def _ranked_label(row: dict) -> str:
+    return f"{row.get('rank', '-')}. {row.get('label', row['item_id'])}"
+
+
+class ApproveDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Committee decision"),
+        choices=[("1", _("approve")), ("0", _("return to the chair"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea)
+
+
+def _record_decision(panel_id: int, by: Any, data: dict) -> Any:
+    return committee_decide(
+        panel_id=panel_id,
+        by=by,
+        selected_item_ids=data["selected_item_ids"],
+        rationale=data["rationale"],
+        departures=data["departures"],
+    )
+
+
+def _approve_decision(panel_id: int, by: Any, data: dict) -> Any:
+    decision = decision_pending_approval(panel_id)
+    return committee_approve(
+        decision_id=decision.pk, by=by, approve=data["approve"], note=data.get("note", "")
+    )
+
+
+RECORD_DECISION = Step(
+    "record_decision",
+    _("Record the committee decision"),
+    CommitteeDecisionForm,
+    _record_decision,
+    Role.STAFF,
+)
+APPROVE_DECISION = Step(
+    "approve_decision",
+    _("Approve the committee decision"),
+    ApproveDecisionForm,
+    _approve_decision,
+    Role.APPROVER,
+)
+COMMITTEE_STEPS = {step.node: step for step in (RECORD_DECISION, APPROVE_DECISION)}

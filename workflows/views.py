@@ -1,10 +1,14 @@
-"""Staff task pages inside viewflow's frontend: one form view serves every human step."""
+"""Staff task pages inside viewflow's frontend: one form view serves every human step of every
+programme. The flow's ``steps`` names the form and the service of each node; what the page
+shows about the subject comes from ``SUBJECT_CONTEXT`` and a per-subject template."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -20,45 +24,73 @@ from letters.selectors import letters_for_subject
 from .steps import Step
 
 
-class StepView(mixins.TaskSuccessUrlMixin, generic.FormView):
-    step: Step = None  # type: ignore[assignment]
-    template_name = "workflows/step.html"
+def _application_context(application: Application) -> dict[str, Any]:
+    return {
+        "application": application,
+        "planned": planned_subsidy(application),
+        "actual": actual_subsidy(application) if application.decided_on else None,
+    }
 
-    def get_form_class(self):
-        return self.step.form_class
+
+SUBJECT_CONTEXT: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "applications.application": _application_context,
+}
+
+
+class StepView(mixins.TaskSuccessUrlMixin, generic.FormView):
+    step: Step | None = None
 
     @cached_property
-    def application(self) -> Application:
-        return Application.objects.select_related("round", "company").get(
-            pk=self.request.activation.process.application_id
-        )
+    def current_step(self) -> Step:
+        if self.step is not None:
+            return self.step
+        flow_task = self.request.activation.flow_task
+        return flow_task.flow_class.instance.steps[flow_task.name]
+
+    @cached_property
+    def subject(self) -> Any:
+        return self.request.activation.process.subject
+
+    def get_form_class(self):
+        return self.current_step.form_class
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        if getattr(self.current_step.form_class, "takes_subject", False):
+            kwargs["subject"] = self.subject
+        return kwargs
+
+    def get_template_names(self) -> list[str]:
+        return [f"workflows/step_{self.subject._meta.model_name}.html", "workflows/step.html"]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        application = self.application
+        subject = self.subject
+        label = subject._meta.label_lower
         context = super().get_context_data(**kwargs)
         context.update(
-            application=application,
-            step=self.step,
+            subject=subject,
+            step=self.current_step,
             activation=self.request.activation,
-            planned=planned_subsidy(application),
-            actual=actual_subsidy(application) if application.decided_on else None,
-            events=events_for(application),
-            letters=letters_for_subject("applications.application", application.pk),
+            events=events_for(subject),
+            letters=letters_for_subject(label, subject.pk),
+            **SUBJECT_CONTEXT.get(label, lambda subject: {})(subject),
         )
         return context
 
     def form_valid(self, form):
-        application = self.application
+        subject, step = self.subject, self.current_step
         try:
-            self.step.perform(application.pk, self.request.user, form.cleaned_data)
+            # One savepoint: a refusal by the step or by a node it leads to undoes both.
+            with transaction.atomic():
+                step.perform(subject.pk, self.request.user, form.cleaned_data)
+                self.request.activation.execute()
         except KofuError as error:
             field = error.field if error.field in form.fields else None
             form.add_error(field, str(error.message))
             return self.form_invalid(form)
-        self.request.activation.execute()
         messages.success(
             self.request,
             _("“%(step)s” is done for %(reference)s.")
-            % {"step": self.step.title, "reference": application.reference},
+            % {"step": step.title, "reference": getattr(subject, "reference", subject)},
         )
         return HttpResponseRedirect(self.get_success_url())
