@@ -14,8 +14,14 @@ from notifications import views as notification_views
 from notifications.api import NotificationViewSet
 from screening.api import ConflictViewSet, ReviewViewSet
 from workflows import api as workflow_api
-from workflows import portal
-from workflows.flows import LetterBatchFlow, SubsidyFlow
+from workflows import api_programmes, portal, portal_awards, portal_declarations
+from workflows.flows import (
+    CommitteeFlow,
+    DeclarationFlow,
+    LetterBatchFlow,
+    NominationFlow,
+    SubsidyFlow,
+)
 
 router = DefaultRouter()
 router.register("rounds", workflow_api.RoundViewSet, basename="round")
@@ -23,6 +29,9 @@ router.register("applications", workflow_api.ApplicationViewSet, basename="appli
 router.register("letters", LetterViewSet, basename="letter")
 router.register("letter-batches", LetterBatchViewSet, basename="letter-batch")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("declarations", api_programmes.DeclarationViewSet, basename="declaration")
+router.register("nominations", api_programmes.NominationViewSet, basename="nomination")
+router.register("committees", api_programmes.CommitteeViewSet, basename="committee")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("conflicts", ConflictViewSet, basename="conflict")
 router.register("public/declarations", PublicDeclarationViewSet, basename="public-declaration")
@@ -32,6 +41,9 @@ site = Site(
     title="Kofu",
     viewsets=[
         FlowAppViewset(SubsidyFlow, icon="school"),
+        FlowAppViewset(DeclarationFlow, icon="campaign"),
+        FlowAppViewset(NominationFlow, icon="emoji_events"),
+        FlowAppViewset(CommitteeFlow, icon="groups"),
         FlowAppViewset(LetterBatchFlow, icon="print"),
     ],
 )
@@ -41,7 +53,15 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("portal/", include((portal.urlpatterns, "portal"))),
+    path(
+        "portal/",
+        include(
+            (
+                portal.urlpatterns + portal_declarations.urlpatterns + portal_awards.urlpatterns,
+                "portal",
+            )
+        ),
+    ),
     path("letters/<int:pk>/pdf/", letter_download, name="letter_download"),
     path("letters/batches/<int:pk>/", letter_batch_detail, name="letter_batch"),
     path("inbox/", include((notification_views.urlpatterns, "inbox"))),

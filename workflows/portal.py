@@ -24,11 +24,16 @@ from applications.selectors import (
     round_list_open,
 )
 from audit.selectors import events_for
+from awards.selectors import nominations_of
 from core.errors import KofuError
-from core.roles import is_staff_side
+from core.roles import Role, has_role, is_staff_side
+from declarations.selectors import declarations_of_company
 from letters.selectors import letters_for_subject
 
 from . import services
+from .pages import act_and_return, form_errors_and_return, task_links
+from .portal_awards import NominationForm
+from .portal_declarations import DeclarationForm
 
 
 class TrainingLineForm(forms.Form):
@@ -73,7 +78,24 @@ ActualCostFormSet = forms.formset_factory(ActualCostForm, extra=3, min_num=1, va
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("login")
-    return redirect("/staff/" if is_staff_side(request.user) else "portal:index")
+    if is_staff_side(request.user):
+        return redirect("/staff/")
+    if has_role(request.user, Role.REVIEWER):
+        return redirect("/reviews/")
+    return redirect("portal:index")
+
+
+def _programme_context(user) -> dict[str, Any]:
+    """The company's declarations and nominations, with forms to start new ones."""
+    company_id = company_id_of_user(user)
+    if company_id is None:
+        return {}
+    return {
+        "declarations": declarations_of_company(company_id),
+        "declaration_form": DeclarationForm(),
+        "nominations": nominations_of(user).select_related("round", "company"),
+        "nomination_form": NominationForm(),
+    }
 
 
 @login_required
@@ -84,6 +106,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "applications": application_list_for_user(request.user),
             "rounds": round_list_open(),
+            **_programme_context(request.user),
         },
     )
 
@@ -102,40 +125,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "line_form": TrainingLineForm(),
             "document_form": DocumentForm(),
             "cost_formset": ActualCostFormSet(prefix="costs"),
-            "tasks": _task_links(application.pk) if is_staff_side(request.user) else [],
+            "tasks": task_links(application.pk) if is_staff_side(request.user) else [],
             "can_act": company_id_of_user(request.user) == application.company_id,
             "letters": letters_for_subject("applications.application", application.pk),
         },
     )
 
 
-def _task_links(application_id: int) -> list[dict[str, Any]]:
-    return [
-        {
-            "title": task.flow_task.task_title,
-            "url": task.flow_task.reverse("index", args=[task.process_id, task.pk]),
-            "owner": task.owner,
-        }
-        for task in services.active_tasks(application_id)
-    ]
-
-
 def _act(request: HttpRequest, pk: int, action: Callable[[], Any], done: str) -> HttpResponse:
-    try:
-        action()
-    except KofuError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, done)
-    return redirect("portal:detail", pk=pk)
+    return act_and_return(request, action, done, redirect("portal:detail", pk=pk))
 
 
 def _form_errors(request: HttpRequest, pk: int, form: forms.BaseForm) -> HttpResponse:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-    return redirect("portal:detail", pk=pk)
+    return form_errors_and_return(request, form, redirect("portal:detail", pk=pk))
 
 
 @login_required

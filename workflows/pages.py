@@ -1,0 +1,51 @@
+"""What the web pages of every programme share: acting through a service, and task links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+
+from applications.models import Application
+from core.errors import KofuError
+
+from . import services
+
+
+def task_links(subject_id: int, model: type[models.Model] = Application) -> list[dict[str, Any]]:
+    """The open staff steps of a record's process, as links into the task pages."""
+    return [
+        {
+            "title": task.flow_task.task_title,
+            "url": task.flow_task.reverse("index", args=[task.process_id, task.pk]),
+            "owner": task.owner,
+        }
+        for task in services.active_tasks(subject_id, model)
+    ]
+
+
+def act_and_return(
+    request: HttpRequest, action: Callable[[], Any], done: str, back: HttpResponse
+) -> HttpResponse:
+    """Run a service; show its refusal or ``done`` as a message, then go ``back``."""
+    try:
+        action()
+    except KofuError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, done)
+    return back
+
+
+def form_errors_and_return(
+    request: HttpRequest, form: forms.BaseForm, back: HttpResponse
+) -> HttpResponse:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+    return back

@@ -1,0 +1,233 @@
+"""Nominating a company for the reskilling award: by itself or by a municipality or chamber of
+commerce, with the company's consent and its completed subsidies cited from our records."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.models import Company
+from accounts.selectors import company_id_of_user
+from audit.selectors import events_for
+from awards import services as award_services
+from awards.models import AwardRound, Nomination
+from awards.selectors import citable_applications, nominations_of, open_correction
+from core.errors import KofuError, ValidationFailed
+from core.roles import is_staff_side
+from letters.selectors import letters_for_subject
+
+from . import services
+from .pages import act_and_return, form_errors_and_return, task_links
+
+
+class NominationForm(forms.Form):
+    round = forms.ModelChoiceField(AwardRound.objects.none(), label=gettext_lazy("Award round"))
+    nominator_kind = forms.ChoiceField(
+        label=gettext_lazy("Nominated by"), choices=Nomination.NominatorKind.choices
+    )
+    corporate_number = forms.CharField(
+        label=gettext_lazy("Nominee's corporate number (法人番号; third-party nominations)"),
+        required=False,
+        max_length=13,
+    )
+    nominator_organisation = forms.CharField(
+        label=gettext_lazy("Nominating organisation"), required=False, max_length=200
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("Reskilling initiatives"), required=False, widget=forms.Textarea
+    )
+    achievements = forms.CharField(
+        label=gettext_lazy("Achievements"), required=False, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        now = timezone.now()
+        self.fields["round"].queryset = AwardRound.objects.filter(
+            nominations_open__lte=now, nominations_close__gt=now
+        )
+
+
+class DocumentForm(forms.Form):
+    description = forms.CharField(label=gettext_lazy("Description"), max_length=200)
+    file = forms.FileField(label=gettext_lazy("File"))
+
+
+def nomination_for_user(user, pk: int) -> Nomination:
+    """The nominee's or nominator's own nomination, or any for staff; others get 404."""
+    nomination = Nomination.objects.select_related("company", "round").filter(pk=pk).first()
+    if nomination is None:
+        raise Http404
+    if is_staff_side(user) or nominations_of(user).filter(pk=pk).exists():
+        return nomination
+    raise Http404
+
+
+def _nominee_id(form: NominationForm, user) -> int | None:
+    number = form.cleaned_data["corporate_number"].strip()
+    if not number:
+        return None
+    company = Company.objects.filter(corporate_number=number).first()
+    if company is None:
+        raise ValidationFailed(
+            _("No company with corporate number %(number)s is registered.") % {"number": number},
+            field="corporate_number",
+        )
+    return company.pk if company.pk != company_id_of_user(user) else None
+
+
+def _back(pk: int) -> HttpResponse:
+    return redirect("portal:nomination", pk=pk)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = nomination_for_user(request.user, pk)
+    own_company = company_id_of_user(request.user)
+    return render(
+        request,
+        "portal/nomination_detail.html",
+        {
+            "nomination": nomination,
+            "correction": open_correction(nomination),
+            "citable": citable_applications(nomination.company_id),
+            "cited_ids": set(nomination.cited_applications.values_list("pk", flat=True)),
+            "document_form": DocumentForm(),
+            "events": events_for(nomination),
+            "letters": letters_for_subject("awards.nomination", nomination.pk),
+            "tasks": task_links(nomination.pk, Nomination) if is_staff_side(request.user) else [],
+            "can_act": own_company is not None and not is_staff_side(request.user),
+            "is_nominee": own_company == nomination.company_id,
+        },
+    )
+
+
+@login_required
+@require_POST
+def create(request: HttpRequest) -> HttpResponse:
+    form = NominationForm(request.POST)
+    if not form.is_valid():
+        return form_errors_and_return(request, form, redirect("portal:index"))
+    try:
+        nomination = award_services.nomination_create(
+            round_id=form.cleaned_data["round"].pk,
+            by=request.user,
+            company_id=_nominee_id(form, request.user),
+            nominator_kind=form.cleaned_data["nominator_kind"],
+            nominator_organisation=form.cleaned_data["nominator_organisation"],
+            summary=form.cleaned_data["summary"],
+            achievements=form.cleaned_data["achievements"],
+        )
+    except KofuError as error:
+        messages.error(request, str(error.message))
+        return redirect("portal:index")
+    return _back(nomination.pk)
+
+
+@login_required
+@require_POST
+def consent(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = nomination_for_user(request.user, pk)
+    return act_and_return(
+        request,
+        lambda: award_services.nomination_consent_record(
+            nomination_id=nomination.pk, by=request.user
+        ),
+        _("Consent recorded."),
+        _back(pk),
+    )
+
+
+@login_required
+@require_POST
+def cite(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = nomination_for_user(request.user, pk)
+    ids = [int(value) for value in request.POST.getlist("applications") if value.isdigit()]
+    return act_and_return(
+        request,
+        lambda: award_services.nomination_cite_applications(
+            nomination_id=nomination.pk, by=request.user, application_ids=ids
+        ),
+        _("Cited subsidies saved."),
+        _back(pk),
+    )
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = nomination_for_user(request.user, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return form_errors_and_return(request, form, _back(pk))
+    return act_and_return(
+        request,
+        lambda: award_services.document_upload(
+            nomination_id=nomination.pk,
+            by=request.user,
+            file=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        ),
+        _("Document uploaded."),
+        _back(pk),
+    )
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = nomination_for_user(request.user, pk)
+    return act_and_return(
+        request,
+        lambda: services.nomination_process_submit(nomination_id=nomination.pk, by=request.user),
+        _("Nomination submitted."),
+        _back(pk),
+    )
+
+
+@login_required
+@require_POST
+def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = nomination_for_user(request.user, pk)
+    return act_and_return(
+        request,
+        lambda: services.nomination_process_resubmit(
+            nomination_id=nomination.pk, by=request.user, answer=request.POST.get("answer", "")
+        ),
+        _("Correction submitted."),
+        _back(pk),
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = nomination_for_user(request.user, pk)
+    return act_and_return(
+        request,
+        lambda: services.nomination_process_withdraw(
+            nomination_id=nomination.pk, by=request.user, reason=request.POST.get("reason", "")
+        ),
+        _("Nomination withdrawn."),
+        _back(pk),
+    )
+
+
+urlpatterns = [
+    path("nominations/new/", create, name="nomination_create"),
+    path("nominations/<int:pk>/", detail, name="nomination"),
+    path("nominations/<int:pk>/consent/", consent, name="nomination_consent"),
+    path("nominations/<int:pk>/cite/", cite, name="nomination_cite"),
+    path("nominations/<int:pk>/documents/", upload, name="nomination_upload"),
+    path("nominations/<int:pk>/submit/", submit, name="nomination_submit"),
+    path("nominations/<int:pk>/resubmit/", resubmit, name="nomination_resubmit"),
+    path("nominations/<int:pk>/withdraw/", withdraw, name="nomination_withdraw"),
+]
