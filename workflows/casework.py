@@ -37,15 +37,15 @@ def staff_step(title: Any, permission: str | Callable[[Any], str]) -> flow.View:
     )
 
 
-def document_check(*, then: Any) -> tuple[flow.View, flow.If, flow.Handle, flow.Function, flow.End]:
+def document_check(
+    *, then: Any, title: Any
+) -> tuple[flow.View, flow.If, flow.Handle, flow.Function, flow.End]:
     """check_documents → accepted: ``then``; else the applicant corrects by a deadline, or lapses.
 
     Unpack into the flow's ``check_documents, documents_complete, await_correction, lapse,
     lapsed`` (the names are stored on task rows: keep them).
     """
-    check_documents = staff_step(_("Check documents"), _check_permission).Next(
-        this.documents_complete
-    )
+    check_documents = staff_step(title, _check_permission).Next(this.documents_complete)
     documents_complete = flow.If(this.are_documents_accepted).Then(then).Else(this.await_correction)
     await_correction = (
         flow.Handle(this.on_resubmitted)

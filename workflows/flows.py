@@ -59,7 +59,7 @@ class SubsidyFlow(Casework, flow.Flow):
 
     start = flow.StartHandle(this.start_process).Next(this.check_documents)
     check_documents, documents_complete, await_correction, lapse, lapsed = document_check(
-        then=this.screen
+        then=this.screen, title=step_table.CHECK_DOCUMENTS.title
     )
     screen = staff_step(step_table.SCREEN.title, "applications.screen_application").Next(
         this.decide
@@ -124,7 +124,7 @@ class DeclarationFlow(Casework, flow.Flow):
 
     start = flow.StartHandle(this.start_process).Next(this.check_documents)
     check_documents, documents_complete, await_correction, lapse, lapsed = document_check(
-        then=this.registered
+        then=this.registered, title=step_table.CHECK_DECLARATION.title
     )
     registered = (
         flow.Handle(this.on_withdrawn)
@@ -172,7 +172,7 @@ class NominationFlow(Casework, flow.Flow):
 
     start = flow.StartHandle(this.start_process).Next(this.check_documents)
     check_documents, documents_complete, await_correction, lapse, lapsed = document_check(
-        then=this.assign_reviewers
+        then=this.assign_reviewers, title=step_table.CHECK_NOMINATION.title
     )
     assign_reviewers = flow.Function(this.reviewers_assign).Next(this.reviews)
     reviews = ForEach(this.open_assignments).Next(this.review)
