@@ -19,7 +19,7 @@ GOALS_SUMMARY_LENGTH = 300
 
 
 def legal_basis() -> str:
-    return getattr(settings, "KOFU_DECLARATION_LEGAL_BASIS", "リスキリング推進宣言制度実施要領")
+    return settings.KOFU_DECLARATION_LEGAL_BASIS
 
 
 def legal_basis_en() -> str:

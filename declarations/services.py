@@ -113,7 +113,7 @@ def _ensure_member(declaration: Declaration, by: Any) -> None:
 
 
 def max_period_years() -> int:
-    return getattr(settings, "KOFU_DECLARATION_MAX_PERIOD_YEARS", 5)
+    return settings.KOFU_DECLARATION_MAX_PERIOD_YEARS
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -295,7 +295,7 @@ def declaration_submit(*, declaration_id: int, by: Any) -> Declaration:
 
 
 def correction_days() -> int:
-    return getattr(settings, "KOFU_DECLARATION_CORRECTION_DAYS", 10)
+    return settings.KOFU_DECLARATION_CORRECTION_DAYS
 
 
 @transaction.atomic
