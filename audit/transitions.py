@@ -25,12 +25,14 @@ def transition_fire(
     label: Any = None,
     reason: str = "",
     data: dict[str, Any] | None = None,
+    subject: models.Model | None = None,
     **kwargs: Any,
 ) -> None:
     """Check, fire, save and record one transition of a locked row; ``by=None`` is the system.
 
-    ``label`` is the translated name of the action for the refusal message. The caller holds
-    the row lock and the transaction; this writes the row and its audit event.
+    ``label`` is the translated name of the action for the refusal message. The audit event is
+    about ``subject`` when given (e.g. a committee's item, for a reviewer's assignment) and then
+    names the record in its data. The caller holds the row lock and the transaction.
     """
     label = label or action.replace("_", " ")
     if not can_proceed(transition, check_conditions=False):
@@ -50,8 +52,10 @@ def transition_fire(
     from_status = record.status
     transition(**kwargs)
     record.save()
+    if subject is not None:
+        data = {record._meta.model_name: record.pk, **(data or {})}
     event_record(
-        record,
+        subject or record,
         action,
         by=by,
         role=role,

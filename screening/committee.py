@@ -23,10 +23,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import Company
 from audit.services import event_record
+from audit.transitions import transition_fire
 from core.corporate_number import validate_corporate_number
 from core.dates import JST, add_business_days, end_of_day_jst
 from core.roles import Role, has_role
@@ -101,37 +101,11 @@ def _fire(
     transition: Callable[..., Any],
     *,
     subject: models.Model,
-    by: Any | None,
-    role: Role,
-    action: str,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
     **kwargs: Any,
 ) -> None:
-    """Check, fire and save one transition of a locked row; the audit event goes on
-    ``subject`` (the item or the committee), where the committee's trail is read."""
-    if not can_proceed(transition, check_conditions=False):
-        raise InvalidState(
-            _("This %(record)s is %(status)s: it cannot be changed any more.")
-            % {"record": record._meta.verbose_name, "status": record.get_status_display()}
-        )
-    if by is not None and not has_transition_perm(transition, by):
-        raise NotAllowed(
-            _("You may not change this %(record)s.") % {"record": record._meta.verbose_name}
-        )
-    from_status = record.status
-    transition(**kwargs)
-    record.save()
-    event_record(
-        subject,
-        action,
-        by=by,
-        role=role,
-        from_status=from_status,
-        to_status=record.status,
-        reason=reason,
-        data={record._meta.model_name: record.pk, **(data or {})},
-    )
+    """Fire one transition of a locked row; the audit event goes on ``subject`` (the item or
+    the committee), where the committee's trail is read."""
+    transition_fire(record, transition, subject=subject, **kwargs)
 
 
 def _member_role(user: Any) -> Role:
