@@ -36,7 +36,7 @@ from declarations.models import Declaration
 from declarations.services import declaration_resubmit, declaration_submit, declaration_withdraw
 from letters.models import LetterBatch
 from letters.services import letter_batch_create
-from screening.models import ReviewPanel
+from screening.models import ReviewAssignment, ReviewPanel
 
 from .flows import CommitteeFlow, DeclarationFlow, LetterBatchFlow, NominationFlow, SubsidyFlow
 from .models import CommitteeProcess
@@ -306,6 +306,17 @@ def committee_process_start(*, panel_id: int, by: Any) -> Any:
     panel = ReviewPanel.objects.get(pk=panel_id)
     nomination_ids = panel.items.values_list("object_id", flat=True)
     timers_fire_due(subjects=(Nomination, list(nomination_ids)))
+    still_open = ReviewAssignment.objects.filter(
+        item__panel=panel, status=ReviewAssignment.Status.ASSIGNED
+    ).count()
+    if still_open and not panel.is_past_deadline:
+        raise InvalidState(
+            _(
+                "%(count)s reviews are still open: open the decision when every review is in "
+                "or the review deadline has passed."
+            )
+            % {"count": still_open}
+        )
     return CommitteeFlow.start.run(subject_id=panel_id)
 
 

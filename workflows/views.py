@@ -20,6 +20,8 @@ from applications.services import actual_subsidy, planned_subsidy
 from audit.selectors import events_for
 from core.errors import KofuError
 from letters.selectors import letters_for_subject
+from screening.committee import panel_results
+from screening.models import ReviewPanel
 
 from .steps import Step
 
@@ -32,8 +34,17 @@ def _application_context(application: Application) -> dict[str, Any]:
     }
 
 
+def _panel_context(panel: ReviewPanel) -> dict[str, Any]:
+    """The chair and the approver decide over the ranked table, as the committee sees it."""
+    return {
+        "ranking": panel_results(panel).table.to_dict("records"),
+        "decision": panel.decisions.order_by("-pk").first(),
+    }
+
+
 SUBJECT_CONTEXT: dict[str, Callable[[Any], dict[str, Any]]] = {
     "applications.application": _application_context,
+    "screening.reviewpanel": _panel_context,
 }
 
 

@@ -151,6 +151,8 @@ def test_nomination_to_commendation(committee_round, people):
     strong = _nominate_and_accept(round_, people.applicant, people)
     weak = _nominate_and_accept(round_, people.other_applicant, people)
     _score_all(strong, 5)
+    with pytest.raises(InvalidState):  # the weak nomination's reviews are still open
+        wf.committee_process_start(panel_id=panel.pk, by=people.staff)
     _score_all(weak, 2)
 
     with pytest.raises(NotAllowed):
