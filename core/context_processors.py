@@ -1,8 +1,9 @@
 from django.http import HttpRequest
 
-from .roles import is_staff_side
+from .roles import Role, has_role, is_staff_side
 
 
 def roles(request: HttpRequest) -> dict[str, bool]:
-    """Whether the header should offer the staff task pages."""
-    return {"is_staff_side": is_staff_side(getattr(request, "user", None))}
+    """Which work pages the header should offer: staff tasks, committee reviews."""
+    user = getattr(request, "user", None)
+    return {"is_staff_side": is_staff_side(user), "is_reviewer": has_role(user, Role.REVIEWER)}
