@@ -14,7 +14,7 @@ from notifications import views as notification_views
 from notifications.api import NotificationViewSet
 from screening.api import ConflictViewSet, ReviewViewSet
 from workflows import api as workflow_api
-from workflows import api_programmes, portal, portal_awards, portal_declarations
+from workflows import api_programmes, committee_pages, portal, portal_awards, portal_declarations
 from workflows.flows import (
     CommitteeFlow,
     DeclarationFlow,
@@ -66,6 +66,7 @@ urlpatterns = [
     path("letters/batches/<int:pk>/", letter_batch_detail, name="letter_batch"),
     path("inbox/", include((notification_views.urlpatterns, "inbox"))),
     path("reviews/", include(("screening.urls", "reviews"))),
+    path("committees/", include((committee_pages.urlpatterns, "committees"))),
     path("declarations/", include(("declarations.urls", "declarations"))),
     path("awards/", include(("awards.urls", "awards"))),
     path("admin/", admin.site.urls),

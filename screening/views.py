@@ -1,5 +1,6 @@
-"""The reviewer's pages (their reviews, scoring, recusal, conflicts) and the committee's results
-for staff, the chair and approvers. A conflicted reviewer gets the plain 404 page."""
+"""The reviewer's pages (their reviews, scoring, recusal, conflicts), the committee's results
+for staff, the chair and approvers, and the staff's page that sets up a committee for a round
+of any programme. A conflicted reviewer gets the plain 404 page."""
 
 from __future__ import annotations
 
@@ -9,21 +10,28 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import models
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.errors import KofuError
+from core.errors import KofuError, NotAllowed
+from core.roles import Role, has_role
 
 from . import committee, exports
+from .forms import PanelForm
 from .models import ReviewAssignment, ReviewPanel, Rubric
 from .selectors import (
     assignments_for_reviewer,
     conflicts_of_reviewer,
     decision_standing,
     oversees,
+    panel_for_round,
     panel_get_for_user,
     panel_results,
     panels_for_user,
@@ -241,8 +249,68 @@ def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
             "unscored": results.unscored,
             "decision": decision_standing(panel),
             "oversees": oversees(request.user, panel),
+            "reviewers": panel.reviewers.order_by("username"),
+            "can_open_decision": has_role(request.user, Role.STAFF),
         },
     )
+
+
+# --- setting up a committee (programme staff) --------------------------------------------------
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not has_role(request.user, Role.STAFF):
+        raise PermissionDenied(_("Only programme staff can set up a screening committee."))
+
+
+def _round_of(request: HttpRequest) -> models.Model:
+    """The round named by ``?round=<content type id>:<object id>``, of any programme."""
+    try:
+        content_type_id, object_id = (int(part) for part in request.GET["round"].split(":"))
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            raise Http404(_("No such round."))
+        return model._default_manager.get(pk=object_id)
+    except (KeyError, ValueError, ObjectDoesNotExist) as error:
+        raise Http404(_("No such round.")) from error
+
+
+@login_required
+def panels(request: HttpRequest) -> HttpResponse:
+    """Every committee the user may read, newest first."""
+    return render(
+        request,
+        "screening/panels.html",
+        {
+            "panels": panels_for_user(request.user)
+            .annotate(item_count=Count("items"))
+            .prefetch_related("round"),
+            "can_create": has_role(request.user, Role.STAFF),
+        },
+    )
+
+
+@login_required
+def panel_create(request: HttpRequest) -> HttpResponse:
+    """Staff set up the committee of the round in ``?round=``; one committee per round."""
+    _staff_only(request)
+    round_ = _round_of(request)
+    existing = panel_for_round(round_)
+    if existing is not None:
+        messages.info(request, _("This round already has a screening committee."))
+        return redirect("reviews:panel", panel_id=existing.pk)
+    form = PanelForm(request.POST or None, initial={"quota": getattr(round_, "quota", None)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            panel = committee.panel_create(round=round_, by=request.user, **form.panel_arguments())
+        except NotAllowed as error:
+            raise PermissionDenied(str(error.message)) from error
+        except KofuError as error:
+            form.refusal_show(error)
+        else:
+            messages.success(request, _("The committee is set up."))
+            return redirect("reviews:panel", panel_id=panel.pk)
+    return render(request, "screening/panel_form.html", {"form": form, "round": round_})
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -15,6 +15,7 @@ from applications.models import Application
 from applications.services import notify_applicants, open_correction
 from core.dates import JST, add_business_days, business_days_between
 from notifications.services import notify, reminder_once
+from screening.committee import review_reminders_send
 
 from .steps import Step
 
@@ -120,9 +121,12 @@ def reminders_task_overdue(*, today: dt.date) -> int:
 
 def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     """Every reminder that is due today; each goes out once."""
-    today = today or timezone.now().astimezone(JST).date()
+    # A given day is reminded as of its start in Japan, so a review due later that day counts.
+    now = timezone.now() if today is None else dt.datetime.combine(today, dt.time.min, JST)
+    today = today or now.astimezone(JST).date()
     return {
         "correction_due": reminders_correction_due(today=today),
         "results_due": reminders_results_due(today=today),
         "task_overdue": reminders_task_overdue(today=today),
+        "review_due": review_reminders_send(now=now),
     }

@@ -299,11 +299,11 @@ def committee_process_start(*, panel_id: int, by: Any) -> Any:
     """Staff open the committee's decision once the reviews are in (or their deadline passed)."""
     if not has_role(by, Role.STAFF):
         raise NotAllowed(_("Only programme staff can open the committee's decision."))
+    panel = ReviewPanel.objects.select_for_update().get(pk=panel_id)  # one opening at a time
     if CommitteeProcess.objects.filter(
         **process_of_subjects(ReviewPanel, [panel_id]), status=PROCESS.NEW
     ).exists():
         raise InvalidState(_("The committee's decision is already open."))
-    panel = ReviewPanel.objects.get(pk=panel_id)
     nomination_ids = panel.items.values_list("object_id", flat=True)
     timers_fire_due(subjects=(Nomination, list(nomination_ids)))
     still_open = ReviewAssignment.objects.filter(

@@ -13,5 +13,5 @@ def fire_timers() -> int:
 
 @shared_task
 def send_reminders() -> dict[str, int]:
-    """Daily: correction deadlines, results reports due, overdue review tasks."""
+    """Daily: correction deadlines, results reports due, overdue tasks, committee reviews due."""
     return reminders_send()
