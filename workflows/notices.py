@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +14,13 @@ from viewflow.workflow.models import Task
 from accounts.selectors import users_with_role
 from applications.models import Application
 from applications.services import notify_applicants, open_correction
+from awards.models import Nomination
+from awards.selectors import open_correction as nomination_open_correction
+from awards.services import notify_parties
 from core.dates import JST, add_business_days, business_days_between
+from declarations.models import Declaration
+from declarations.selectors import open_correction as declaration_open_correction
+from declarations.services import notify_company
 from notifications.services import notify, reminder_once
 from screening.committee import review_reminders_send
 
@@ -42,21 +49,44 @@ def _once(key: str, send: Any) -> int:
         return 1
 
 
-def reminders_correction_due(*, today: dt.date) -> int:
-    """Applicants whose correction deadline is within three business days."""
-    horizon = add_business_days(today, 3)
-    returned = Application.objects.filter(status=Application.Status.RETURNED).select_related(
+def _returned() -> Iterator[tuple[str, Any, Any, Callable[..., None]]]:
+    """Every record returned for correction, with its open correction and how to tell its
+    company: (reminder key prefix, record, correction, notify)."""
+    for application in Application.objects.filter(
+        status=Application.Status.RETURNED
+    ).select_related("company", "round"):
+        yield "correction_due", application, open_correction(application), notify_applicants
+    for declaration in Declaration.objects.filter(
+        status=Declaration.Status.RETURNED
+    ).select_related("company"):
+        yield (
+            "correction_due:declaration",
+            declaration,
+            declaration_open_correction(declaration),
+            notify_company,
+        )
+    for nomination in Nomination.objects.filter(status=Nomination.Status.RETURNED).select_related(
         "company", "round"
-    )
+    ):
+        yield (
+            "correction_due:nomination",
+            nomination,
+            nomination_open_correction(nomination),
+            notify_parties,
+        )
+
+
+def reminders_correction_due(*, today: dt.date) -> int:
+    """Companies whose correction deadline (any programme) is within three business days."""
+    horizon = add_business_days(today, 3)
     sent = 0
-    for application in returned:
-        correction = open_correction(application)
+    for prefix, record, correction, tell in _returned():
         if correction is None or not today <= correction.deadline <= horizon:
             continue
         sent += _once(
-            f"correction_due:{correction.pk}",
-            lambda a=application, c=correction: notify_applicants(
-                a, "correction_due", deadline=c.deadline.isoformat()
+            f"{prefix}:{correction.pk}",
+            lambda t=tell, r=record, c=correction: t(
+                r, "correction_due", deadline=c.deadline.isoformat()
             ),
         )
     return sent

@@ -7,8 +7,10 @@ import time_machine
 
 from applications.models import SubsidyRound
 from core.dates import JST
+from declarations import services as declarations
 from fixtures.demo import advance
 from notifications.models import Notification
+from tests.declarations.helpers import draft_declaration
 from workflows import services as wf
 from workflows import steps
 from workflows.notices import reminders_send
@@ -36,6 +38,20 @@ def test_correction_reminder_three_business_days_before_the_deadline(draft, peop
     assert reminders_send(today=dt.date(2026, 12, 8))["correction_due"] == 0  # 4 days before
     assert reminders_send(today=dt.date(2026, 12, 9))["correction_due"] == 1  # 3 days before
     assert reminders_send(today=dt.date(2026, 12, 10))["correction_due"] == 0  # sent already
+    assert kinds(people.applicant).count("correction_due") == 1
+
+
+def test_a_returned_declaration_is_reminded_too(people):
+    with time_machine.travel(MONDAY, tick=False):
+        declaration = draft_declaration(people.applicant)
+        declarations.declaration_submit(declaration_id=declaration.pk, by=people.applicant)
+        declarations.declaration_return_for_correction(
+            declaration_id=declaration.pk, by=people.staff, items=["推進責任者"]
+        )
+
+    assert reminders_send(today=dt.date(2026, 12, 8))["correction_due"] == 0
+    assert reminders_send(today=dt.date(2026, 12, 9))["correction_due"] == 1
+    assert reminders_send(today=dt.date(2026, 12, 10))["correction_due"] == 0
     assert kinds(people.applicant).count("correction_due") == 1
 
 
