@@ -50,7 +50,18 @@ class CommendSerializer(serializers.Serializer):
 class CommitteeDecisionSerializer(serializers.Serializer):
     selected_item_ids = serializers.ListField(child=serializers.IntegerField())
     rationale = serializers.CharField()
-    departures = serializers.DictField(child=serializers.CharField(), required=False, default=dict)
+    departures = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        default=dict,
+        help_text="The reason for each departure from the ranking, by item id.",
+    )
+
+    def validate_departures(self, value: dict[str, str]) -> dict[int, str]:
+        try:
+            return {int(key): text for key, text in value.items()}
+        except ValueError:
+            raise serializers.ValidationError(_("Key each departure by its item id.")) from None
 
 
 class ApproveSerializer(serializers.Serializer):
@@ -276,8 +287,9 @@ class CommitteeViewSet(viewsets.GenericViewSet):
             raise NotAllowed(_("Only programme staff and approvers can act on committees."))
         return ReviewPanel.objects.all()
 
-    def _step(self, request: Request, step: steps.Step, data: dict) -> Response:
+    def _step(self, request: Request, step: steps.Step, serializer_class: Any) -> Response:
         panel = self.get_object()
+        data = _valid(serializer_class, request.data)
         services.step_complete(
             application_id=panel.pk, step=step, by=request.user, data=data, flow_class=CommitteeFlow
         )
@@ -295,12 +307,10 @@ class CommitteeViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
         """The chair: the selection, its rationale, and a reason for each departure."""
-        data = _valid(CommitteeDecisionSerializer, request.data)
-        data["departures"] = {int(key): value for key, value in data["departures"].items()}
-        return self._step(request, steps.RECORD_DECISION, data)
+        return self._step(request, steps.RECORD_DECISION, CommitteeDecisionSerializer)
 
     @extend_schema(request=ApproveSerializer, responses={200: PanelSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         """An approver who reviewed nothing in the round: approve, or return to the chair."""
-        return self._step(request, steps.APPROVE_DECISION, _valid(ApproveSerializer, request.data))
+        return self._step(request, steps.APPROVE_DECISION, ApproveSerializer)

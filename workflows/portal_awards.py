@@ -71,7 +71,7 @@ def nomination_for_user(user, pk: int) -> Nomination:
     raise Http404
 
 
-def _nominee_id(form: NominationForm, user) -> int | None:
+def _nominee_id(form: NominationForm) -> int | None:
     number = form.cleaned_data["corporate_number"].strip()
     if not number:
         return None
@@ -81,7 +81,7 @@ def _nominee_id(form: NominationForm, user) -> int | None:
             _("No company with corporate number %(number)s is registered.") % {"number": number},
             field="corporate_number",
         )
-    return company.pk if company.pk != company_id_of_user(user) else None
+    return company.pk
 
 
 def _back(pk: int) -> HttpResponse:
@@ -92,6 +92,11 @@ def _back(pk: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = nomination_for_user(request.user, pk)
     own_company = company_id_of_user(request.user)
+    letters = letters_for_subject("awards.nomination", nomination.pk)
+    if not is_staff_side(request.user):
+        # Each letter is addressed to one party (a correction to the nominator, the outcome to
+        # the nominee); the other party could not open it.
+        letters = letters.filter(company_id=own_company)
     return render(
         request,
         "portal/nomination_detail.html",
@@ -102,7 +107,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cited_ids": set(nomination.cited_applications.values_list("pk", flat=True)),
             "document_form": DocumentForm(),
             "events": events_for(nomination),
-            "letters": letters_for_subject("awards.nomination", nomination.pk),
+            "letters": letters,
             "tasks": task_links(nomination.pk, Nomination) if is_staff_side(request.user) else [],
             "can_act": own_company is not None and not is_staff_side(request.user),
             "is_nominee": own_company == nomination.company_id,
@@ -120,7 +125,7 @@ def create(request: HttpRequest) -> HttpResponse:
         nomination = award_services.nomination_create(
             round_id=form.cleaned_data["round"].pk,
             by=request.user,
-            company_id=_nominee_id(form, request.user),
+            company_id=_nominee_id(form),
             nominator_kind=form.cleaned_data["nominator_kind"],
             nominator_organisation=form.cleaned_data["nominator_organisation"],
             summary=form.cleaned_data["summary"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,6 +46,16 @@ class DeclarationForm(forms.ModelForm):
             "measures": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"publish_consent": gettext_lazy("Publish on the public list")}
+
+    def clean(self) -> dict[str, Any]:
+        # The service's own rules, checked before the model's constraints so that the message
+        # names the rule ("must end after it starts"), not a database constraint.
+        cleaned = super().clean()
+        try:
+            declaration_services.declaration_fields_clean(cleaned)
+        except KofuError as error:
+            self.add_error(error.field, str(error.message))
+        return cleaned
 
 
 def declaration_for_user(user, pk: int) -> Declaration:
