@@ -393,9 +393,17 @@ def _ensure_citable(
 def nomination_cite_applications(
     *, nomination_id: int, by: Any, application_ids: Iterable[int]
 ) -> Nomination:
-    """Cite the nominee's completed subsidies as evidence; replaces the cited set."""
+    """Cite the nominee's completed subsidies as evidence; replaces the cited set.
+
+    A third party sees and cites the nominee's records only once the nominee has consented.
+    """
     nomination = _locked(nomination_id)
     _ensure_editable(nomination, by)
+    if company_id_of_user(by) != nomination.company_id and not nomination.has_consent:
+        raise ConsentRequired(
+            _("%(company)s must consent to the nomination before its subsidies can be cited.")
+            % {"company": nomination.company.name}
+        )
     ids = list(dict.fromkeys(int(pk) for pk in application_ids))
     found = Application.objects.select_related("round").in_bulk(ids)
     for pk in ids:

@@ -103,7 +103,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "nomination": nomination,
             "correction": open_correction(nomination),
-            "citable": citable_applications(nomination.company_id),
+            # The nominee's records are shown to a third party only once the nominee consents.
+            "citable": citable_applications(nomination.company_id)
+            if own_company == nomination.company_id or nomination.has_consent
+            else [],
             "cited_ids": set(nomination.cited_applications.values_list("pk", flat=True)),
             "document_form": DocumentForm(),
             "events": events_for(nomination),

@@ -116,6 +116,24 @@ def test_third_party_nomination_needs_the_nominees_consent_before_submit(
     assert nomination.consent_given_by == people.colleague
 
 
+def test_a_third_party_cites_the_nominees_subsidies_only_after_consent(
+    award_round, people, companies, completed
+):
+    nomination = third_party_nomination(award_round, people.other_applicant, companies[0])
+
+    with pytest.raises(ConsentRequired):
+        services.nomination_cite_applications(
+            nomination_id=nomination.pk, by=people.other_applicant, application_ids=[completed.pk]
+        )
+    assert not nomination.cited_applications.exists()
+
+    services.nomination_consent_record(nomination_id=nomination.pk, by=people.colleague)
+    services.nomination_cite_applications(
+        nomination_id=nomination.pk, by=people.other_applicant, application_ids=[completed.pk]
+    )
+    assert list(nomination.cited_applications.all()) == [completed]
+
+
 @pytest.mark.parametrize("who", ["other_applicant", "staff", "outsider"])
 def test_consent_only_by_a_member_of_the_nominee(award_round, people, companies, outsider, who):
     nomination = third_party_nomination(award_round, people.other_applicant, companies[0])
