@@ -1,6 +1,9 @@
-"""Translated names of actions, statuses and roles across every programme, for history tables."""
+"""Translated names of what happened to a record, in its own programme's words, for the history
+tables: "submit" is 交付申請 for a subsidy application but 提出 for a declaration."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import template
 
@@ -13,27 +16,40 @@ from declarations.models import Declaration
 
 register = template.Library()
 
-# Later entries win: the subsidy's own wording stays for the statuses it shares.
-_ACTIONS = {
-    **declaration_labels.ACTION_LABELS,
-    **award_labels.ACTION_LABELS,
-    **application_labels.ACTION_LABELS,
-}
-_STATUSES = {
-    str(value): label
-    for model in (Declaration, Nomination, Application)
-    for value, label in model.Status.choices
+# subject type → (its action labels, its statuses)
+_PROGRAMMES: dict[str, tuple[dict[str, Any], Any]] = {
+    "applications.application": (application_labels.ACTION_LABELS, Application.Status),
+    "declarations.declaration": (declaration_labels.ACTION_LABELS, Declaration.Status),
+    "awards.nomination": (award_labels.ACTION_LABELS, Nomination.Status),
 }
 
 
-@register.filter
-def action_label(action: str) -> str:
-    return str(_ACTIONS.get(action, action.replace("_", " ")))
+def _programme(event: Any) -> tuple[dict[str, Any], Any]:
+    return _PROGRAMMES.get(event.subject_type, ({}, None))
+
+
+def _status(event: Any, value: str) -> str:
+    statuses = _programme(event)[1]
+    try:
+        return str(statuses(value).label) if statuses else value
+    except ValueError:
+        return value
 
 
 @register.filter
-def status_label(status: str) -> str:
-    return str(_STATUSES.get(status, status))
+def event_action(event: Any) -> str:
+    """The event's action as its programme names it."""
+    return str(_programme(event)[0].get(event.action, event.action.replace("_", " ")))
+
+
+@register.filter
+def event_from_status(event: Any) -> str:
+    return _status(event, event.from_status)
+
+
+@register.filter
+def event_to_status(event: Any) -> str:
+    return _status(event, event.to_status)
 
 
 register.filter("role_label", application_labels.role_label)
