@@ -163,6 +163,9 @@ SPECTACULAR_SETTINGS = {
     "finance and auditors.",
     "VERSION": "0.1.0",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "applications.models.Application.Status",
+    },
 }
 
 # The issuing authority and document-number prefixes printed on letters.
