@@ -288,6 +288,8 @@ def reviewers_assign(*, item_id: int) -> list[ReviewAssignment]:
     # one assignment at a time per committee, so that every choice sees the current loads
     panel = _locked_panel(item.panel_id)
     item.panel = panel
+    if item.withdrawn_at is not None:
+        raise InvalidState(_("“%(item)s” was withdrawn.") % {"item": item.label})
     needed = panel.reviewers_per_item - item.assignments.exclude(status=Status.RECUSED).count()
     if needed <= 0:
         return []
@@ -573,6 +575,36 @@ def _scores_record(
     )
     assignment_closed.send(sender=ReviewAssignment, assignment=assignment)
     return assignment
+
+
+@transaction.atomic
+def item_withdraw(*, subject: models.Model, by: Any | None) -> ReviewItem | None:
+    """The applicant withdrew what the committee reviews: it leaves the ranking, and its open
+    reviews close (their tasks end through ``assignment_closed``). Safe to repeat; None when
+    the subject was never registered with a committee."""
+    item = (
+        ReviewItem.objects.select_for_update()
+        .filter(content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk)
+        .order_by("-pk")
+        .first()
+    )
+    if item is None or item.withdrawn_at is not None:
+        return item
+    item.withdrawn_at = timezone.now()
+    item.save(update_fields=["withdrawn_at"])
+    event_record(item, "review_item_withdraw", by=by, role=Role.APPLICANT if by else Role.SYSTEM)
+    for assignment in item.assignments.select_for_update().filter(status=Status.ASSIGNED):
+        _fire(
+            assignment,
+            assignment.withdraw,
+            subject=item,
+            by=None,
+            role=Role.SYSTEM,
+            action="review_withdraw",
+            data={"reviewer": assignment.reviewer_id},
+        )
+        assignment_closed.send(sender=ReviewAssignment, assignment=assignment)
+    return item
 
 
 # --- timers ---------------------------------------------------------------------------------

@@ -154,6 +154,12 @@ class ReviewItem(models.Model):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
     label = models.CharField(_("label"), max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(
+        _("withdrawn at"),
+        null=True,
+        blank=True,
+        help_text=_("Withdrawn by the applicant: no longer reviewed, ranked or selected."),
+    )
 
     class Meta:
         verbose_name = _("review item")
@@ -234,8 +240,9 @@ class ReviewAssignment(ConcurrentTransitionMixin, models.Model):
         SUBMITTED = "submitted", _("scored")
         RECUSED = "recused", _("recused")
         MISSED = "missed", _("deadline missed")
+        WITHDRAWN = "withdrawn", _("withdrawn by the applicant")
 
-    CLOSED = (Status.SUBMITTED, Status.RECUSED, Status.MISSED)
+    CLOSED = (Status.SUBMITTED, Status.RECUSED, Status.MISSED, Status.WITHDRAWN)
 
     item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="assignments")
     reviewer = models.ForeignKey(
@@ -280,6 +287,10 @@ class ReviewAssignment(ConcurrentTransitionMixin, models.Model):
 
     @transition(status, source=Status.ASSIGNED, target=Status.MISSED, permission=system_only)
     def miss(self) -> None:
+        pass
+
+    @transition(status, source=Status.ASSIGNED, target=Status.WITHDRAWN, permission=system_only)
+    def withdraw(self) -> None:
         pass
 
 

@@ -265,7 +265,9 @@ def analytics_rubric(panel: ReviewPanel) -> tuple[analytics.Rubric, list[Criteri
 
 def _submitted_scores(panel: ReviewPanel) -> list[analytics.Score]:
     rows = Score.objects.filter(
-        assignment__item__panel=panel, assignment__status=Status.SUBMITTED
+        assignment__item__panel=panel,
+        assignment__item__withdrawn_at__isnull=True,
+        assignment__status=Status.SUBMITTED,
     ).values_list("assignment__item_id", "assignment__reviewer_id", "criterion__code", "value")
     return [analytics.Score(*row) for row in rows.order_by("pk")]
 
@@ -289,5 +291,7 @@ def panel_results(panel: ReviewPanel) -> PanelResults:
         table=table,
         agreement=agreement,
         reviewer_totals=reviewer_totals,
-        unscored=[item for pk, item in items.items() if pk not in scored],
+        unscored=[
+            item for pk, item in items.items() if pk not in scored and item.withdrawn_at is None
+        ],
     )

@@ -36,6 +36,7 @@ from declarations.models import Declaration
 from declarations.services import declaration_resubmit, declaration_submit, declaration_withdraw
 from letters.models import LetterBatch
 from letters.services import letter_batch_create
+from screening.committee import item_withdraw
 from screening.models import ReviewAssignment, ReviewPanel
 
 from .flows import CommitteeFlow, DeclarationFlow, LetterBatchFlow, NominationFlow, SubsidyFlow
@@ -260,11 +261,14 @@ def nomination_process_resubmit(*, nomination_id: int, by: Any, answer: str = ""
 
 @transaction.atomic
 def nomination_process_withdraw(*, nomination_id: int, by: Any, reason: str = "") -> Nomination:
-    return _withdraw_and_cancel(
+    """Withdraw; a nomination under review also leaves the committee's ranking."""
+    nomination = _withdraw_and_cancel(
         NominationFlow,
         nomination_id,
         lambda: nomination_withdraw(nomination_id=nomination_id, by=by, reason=reason),
     )
+    item_withdraw(subject=nomination, by=by)
+    return nomination
 
 
 def _review_task(assignment_id: int) -> Task | None:

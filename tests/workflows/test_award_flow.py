@@ -201,3 +201,29 @@ def test_nomination_to_commendation(committee_round, people):
     assert set(letters.filter(subject_id=weak.pk).values_list("kind", flat=True)) == {
         Letter.Kind.AWARD_NOT_SELECTED
     }
+
+
+@time_machine.travel(START, tick=False)
+def test_a_nomination_withdrawn_in_review_leaves_the_committee(committee_round, people):
+    round_, panel = committee_round
+    kept = _nominate_and_accept(round_, people.applicant, people)
+    withdrawn = _nominate_and_accept(round_, people.other_applicant, people)
+    _score_all(kept, 4)
+    first = ReviewAssignment.objects.get(pk=_review_tasks(withdrawn)[0].data["assignment_id"])
+    committee.scores_submit(assignment_id=first.pk, by=first.reviewer, scores=SCORES)
+
+    wf.nomination_process_withdraw(
+        nomination_id=withdrawn.pk, by=people.other_applicant, reason="辞退"
+    )
+
+    assert process_for(Nomination, withdrawn.pk).status == PROCESS.CANCELED
+    statuses = ReviewAssignment.objects.filter(item__object_id=withdrawn.pk)
+    assert sorted(statuses.values_list("status", flat=True)) == [
+        "submitted",
+        "withdrawn",
+        "withdrawn",
+    ]
+    results = committee.panel_results(panel)
+    assert list(results.table["label"]) == [review_item_for(kept).label]
+    assert results.unscored == []
+    wf.committee_process_start(panel_id=panel.pk, by=people.staff)  # no review left open
