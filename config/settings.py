@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "applications",
     "screening",
     "payments",
+    "revocations",
     "awards",
     "workflows",
 ]
@@ -179,6 +180,19 @@ KOFU_ISSUER = {
 KOFU_RESULTS_REMINDER_BUSINESS_DAYS = env.int("KOFU_RESULTS_REMINDER_BUSINESS_DAYS", default=10)
 KOFU_TASK_OVERDUE_BUSINESS_DAYS = env.int("KOFU_TASK_OVERDUE_BUSINESS_DAYS", default=5)
 KOFU_LETTER_PREFIXES = {"subsidy": "産人", "award": "産表", "declaration": "産宣"}
+# Finance: the prefecture's own account on the bank transfer file (依頼人), the batch total
+# above which a second finance user must also release, and the repayment interest (加算金).
+KOFU_ORIGINATOR = {
+    "code": env.str("KOFU_ORIGINATOR_CODE", default="0000000001"),
+    "name": env.str("KOFU_ORIGINATOR_NAME", default="ｲﾊﾞﾗｷｹﾝ"),
+    "bank_code": env.str("KOFU_ORIGINATOR_BANK_CODE", default="0130"),
+    "branch_code": env.str("KOFU_ORIGINATOR_BRANCH_CODE", default="001"),
+    "account_type": env.int("KOFU_ORIGINATOR_ACCOUNT_TYPE", default=1),
+    "account_number": env.str("KOFU_ORIGINATOR_ACCOUNT_NUMBER", default="1234567"),
+}
+KOFU_SECOND_RELEASER_ABOVE = env.int("KOFU_SECOND_RELEASER_ABOVE", default=10_000_000)
+KOFU_REPAYMENT_INTEREST_PERCENT = env.str("KOFU_REPAYMENT_INTEREST_PERCENT", default="10.95")
+KOFU_REPAYMENT_DAYS_IN_YEAR = env.int("KOFU_REPAYMENT_DAYS_IN_YEAR", default=365)
 KOFU_DECLARATION_CORRECTION_DAYS = env.int("KOFU_DECLARATION_CORRECTION_DAYS", default=10)
 KOFU_DECLARATION_MAX_PERIOD_YEARS = env.int("KOFU_DECLARATION_MAX_PERIOD_YEARS", default=5)
 KOFU_DECLARATION_LEGAL_BASIS = env.str(
