@@ -186,7 +186,7 @@ KOFU_ORIGINATOR = {
     "code": env.str("KOFU_ORIGINATOR_CODE", default="0000000001"),
     "name": env.str("KOFU_ORIGINATOR_NAME", default="ｲﾊﾞﾗｷｹﾝ"),
     "bank_code": env.str("KOFU_ORIGINATOR_BANK_CODE", default="0130"),
-    "branch_code": env.str("KOFU_ORIGINATOR_BRANCH_CODE", default="001"),
+    "branch_code": env.str("KOFU_ORIGINATOR_BRANCH_CODE", default="004"),
     "account_type": env.int("KOFU_ORIGINATOR_ACCOUNT_TYPE", default=1),
     "account_number": env.str("KOFU_ORIGINATOR_ACCOUNT_NUMBER", default="1234567"),
 }
