@@ -166,6 +166,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "applications.models.Application.Status",
+        "PaymentBatchStatusEnum": "payments.models.PaymentBatch.Status",
     },
 }
 

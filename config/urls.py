@@ -12,6 +12,7 @@ from letters.api import LetterBatchViewSet, LetterViewSet
 from letters.views import letter_batch_detail, letter_download
 from notifications import views as notification_views
 from notifications.api import NotificationViewSet
+from payments.api import PayableViewSet, PayeeAccountViewSet, PaymentBatchViewSet
 from screening.api import ConflictViewSet, ReviewViewSet
 from workflows import api as workflow_api
 from workflows import api_programmes, committee_pages, portal, portal_awards, portal_declarations
@@ -34,6 +35,9 @@ router.register("nominations", api_programmes.NominationViewSet, basename="nomin
 router.register("committees", api_programmes.CommitteeViewSet, basename="committee")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("conflicts", ConflictViewSet, basename="conflict")
+router.register("payables", PayableViewSet, basename="payable")
+router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
+router.register("payee-accounts", PayeeAccountViewSet, basename="payee-account")
 router.register("public/declarations", PublicDeclarationViewSet, basename="public-declaration")
 router.register("public/commendations", PublicCommendationViewSet, basename="public-commendation")
 
@@ -69,6 +73,7 @@ urlpatterns = [
     path("committees/", include((committee_pages.urlpatterns, "committees"))),
     path("declarations/", include(("declarations.urls", "declarations"))),
     path("awards/", include(("awards.urls", "awards"))),
+    path("finance/", include(("payments.urls", "finance"))),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -4,6 +4,11 @@ from .roles import Role, has_role, is_staff_side
 
 
 def roles(request: HttpRequest) -> dict[str, bool]:
-    """Which work pages the header should offer: staff tasks, committee reviews."""
+    """Which work pages the header should offer: staff tasks, committee reviews, the finance
+    pages (finance staff act there; auditors read them)."""
     user = getattr(request, "user", None)
-    return {"is_staff_side": is_staff_side(user), "is_reviewer": has_role(user, Role.REVIEWER)}
+    return {
+        "is_staff_side": is_staff_side(user),
+        "is_reviewer": has_role(user, Role.REVIEWER),
+        "is_finance": has_role(user, Role.FINANCE) or has_role(user, Role.AUDITOR),
+    }
