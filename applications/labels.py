@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "accept_results": _("accept results report"),
     "confirm_amount": _("confirm amount"),
     "release_payment": _("release payment"),
+    "revoke": _("revoke grant decision"),
     "withdraw": _("withdraw"),
     "letter_issued": _("letter issued"),
     "letter_regenerate": _("letter regenerated"),

@@ -141,6 +141,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
         PAID = "paid", _("paid")
         WITHDRAWN = "withdrawn", _("withdrawn")
         LAPSED = "lapsed", _("lapsed")
+        REVOKED = "revoked", _("grant revoked")
+
+    REVOCABLE = (
+        Status.GRANTED,
+        Status.RESULTS_SUBMITTED,
+        Status.RESULTS_CHECKED,
+        Status.CONFIRMED,
+        Status.PAID,
+    )
 
     WITHDRAWABLE = (
         Status.DRAFT,
@@ -301,6 +310,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def mark_paid(self) -> None:
         pass
+
+    @transition(
+        status,
+        source=list(REVOCABLE),
+        target=Status.REVOKED,
+        permission=role_required(Role.APPROVER),
+    )
+    def revoke(self) -> None:
+        """交付決定取消: the revocations app records the decision and any repayment."""
 
     @transition(
         status, source=list(WITHDRAWABLE), target=Status.WITHDRAWN, permission=company_member

@@ -24,6 +24,10 @@ TRANSITIONS = {
     "confirm_amount": ({S.RESULTS_CHECKED}, {"approver"}),
     "mark_paid": ({S.CONFIRMED}, {"finance"}),
     "withdraw": (set(Application.WITHDRAWABLE), {MEMBER}),
+    "revoke": (
+        {S.GRANTED, S.RESULTS_SUBMITTED, S.RESULTS_CHECKED, S.CONFIRMED, S.PAID},
+        {"approver"},
+    ),
 }
 
 USERS = {

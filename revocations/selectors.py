@@ -1,0 +1,116 @@
+"""Reads for revocations: what the company was paid, the decision revoked, what is still due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from applications.models import Application, Decision
+from audit.services import subject_ref
+from letters.models import Letter
+
+from .interest import Due, Receipt, repayment_position
+from .models import Revocation
+
+
+@dataclass(frozen=True)
+class PaymentReceived:
+    amount: int
+    on: dt.date
+
+
+def payment_received(application: Application) -> PaymentReceived | None:
+    """What the company was paid and the day it received it, from its payment notice (支払通知書).
+
+    The notice is read, not ``payments.Payment``: this app sits beside payments and may not import
+    it, and every way of paying issues the notice, with the transfer date, in the payment's own
+    transaction.
+    """
+    subject_type, subject_id = subject_ref(application)
+    notice = (
+        Letter.objects.filter(
+            kind=Letter.Kind.PAYMENT_NOTICE,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            previous__isnull=True,
+        )
+        .order_by("-number")
+        .first()
+    )
+    if notice is None:
+        return None
+    return PaymentReceived(
+        amount=int(notice.context["amount"]),
+        on=dt.date.fromisoformat(notice.context["paid_on"]),
+    )
+
+
+def grant_decision_in_force(application: Application) -> Decision | None:
+    """The application's grant decision that no later decision supersedes."""
+    grants = Decision.objects.filter(application=application, kind=Decision.Kind.GRANT)
+    superseded = Decision.objects.filter(supersedes__isnull=False).values("supersedes_id")
+    return grants.exclude(pk__in=superseded).order_by("-decided_at", "-id").first()
+
+
+def decision_letter(decision: Decision) -> Letter | None:
+    """The first version of the notice that told the company about ``decision``."""
+    subject_type, subject_id = subject_ref(decision.application)
+    return (
+        Letter.objects.filter(
+            kind=Letter.Kind.GRANT_DECISION,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            previous__isnull=True,
+            context__decision_id=decision.pk,
+        )
+        .order_by("number")
+        .first()
+    )
+
+
+def repayment_position_of(revocation: Revocation, on: dt.date) -> Due:
+    """The repayment order's principal and 加算金 outstanding on ``on``."""
+    if not revocation.repayment_amount or revocation.interest_from is None:
+        return Due(principal_outstanding=0, interest_accrued=0, interest_paid=0, overpaid=0)
+    receipts = [
+        Receipt(on=receipt.received_on, amount=receipt.amount)
+        for receipt in revocation.receipts.all()
+    ]
+    return repayment_position(
+        principal=revocation.repayment_amount,
+        received_on=revocation.interest_from,
+        receipts=receipts,
+        on=on,
+        percent=_or_setting(revocation.interest_percent, "KOFU_REPAYMENT_INTEREST_PERCENT"),
+        days_in_year=_or_setting(revocation.interest_days_in_year, "KOFU_REPAYMENT_DAYS_IN_YEAR"),
+    )
+
+
+def _or_setting(value: Any, name: str) -> Any:
+    """A decided order keeps the terms of its day; a prepared one shows today's settings."""
+    return getattr(settings, name) if value is None else value
+
+
+def repayment_due(revocation: Revocation, on: dt.date) -> dict[str, int]:
+    """What the company must still pay on ``on``: principal, 加算金 and their total, in yen."""
+    due = repayment_position_of(revocation, on)
+    return {
+        "principal_outstanding": due.principal_outstanding,
+        "interest": due.interest,
+        "total": due.total,
+    }
+
+
+def revocations_outstanding() -> QuerySet[Revocation]:
+    """Repayment orders not yet settled, oldest deadline first, with what was repaid so far."""
+    return (
+        Revocation.objects.filter(status=Revocation.Status.ORDERED)
+        .select_related("application__company", "application__round", "letter")
+        .annotate(repaid=Coalesce(Sum("receipts__amount"), Value(0)))
+        .order_by("repayment_deadline", "id")
+    )
