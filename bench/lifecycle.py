@@ -19,10 +19,18 @@ from accounts.models import Company
 from applications import services as app
 from applications.models import Application, SubsidyRound, TrainingLine
 from audit.models import AuditEvent
-from core.dates import today_jst
+from core.dates import add_business_days, today_jst
 from core.roles import Role
 from fixtures.demo import COMPANIES, draft_create, round_create, user_create
+from fixtures.payments import account_of, bank_result_file
 from fixtures.reference import reference_data_load
+from payments.selectors import payable_for_application
+from payments.services import (
+    batch_file_build,
+    batch_prepare,
+    batch_release,
+    reconciliation_import,
+)
 from workflows import services as wf
 from workflows import steps
 
@@ -34,6 +42,7 @@ ROLES = {
     "staff2": Role.STAFF,
     "approver": Role.APPROVER,
     "finance": Role.FINANCE,
+    "finance2": Role.FINANCE,
 }
 BUDGET = 10**12
 SCREENING = {
@@ -122,6 +131,29 @@ def _report_results(application_id: int, cast: Cast, costs: list[app.ActualCostI
     )
 
 
+def _claim_payment(application_id: int, cast: Cast, costs: list[app.ActualCostInput]) -> Any:
+    return wf.subsidy_claim_payment(
+        application_id=application_id,
+        by=cast.act_as("applicant"),
+        account_id=account_of(cast.act_as("applicant")),
+    )
+
+
+def _pay_by_bank_transfer(application_id: int, cast: Cast, costs: list[app.ActualCostInput]) -> Any:
+    """One batch per application: prepare, release by another user, file, reconcile."""
+    payable = payable_for_application(application_id)
+    batch = batch_prepare(
+        by=cast.act_as("finance"),
+        transfer_date=add_business_days(today_jst(), 2),
+        payable_ids=[payable.pk],
+    )
+    batch_release(batch_id=batch.pk, by=cast.act_as("finance2"))
+    batch = batch_file_build(batch_id=batch.pk)
+    return reconciliation_import(
+        batch_id=batch.pk, by=cast.act_as("finance"), data=bank_result_file(batch)
+    )
+
+
 STEPS: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("submit", _submit),
     ("check_documents", _staff_step(steps.CHECK_DOCUMENTS, "staff", {"accept": True})),
@@ -131,7 +163,8 @@ STEPS: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("report_results", _report_results),
     ("check_results", _staff_step(steps.CHECK_RESULTS, "staff2", {"accept": True})),
     ("confirm_amount", _staff_step(steps.CONFIRM_AMOUNT, "approver", {})),
-    ("release_payment", _staff_step(steps.RELEASE_PAYMENT, "finance", {})),
+    ("claim_payment", _claim_payment),
+    ("pay_by_bank_transfer", _pay_by_bank_transfer),
 )
 
 

@@ -75,6 +75,7 @@ def people(companies):
         approver=user_create("approver", Role.APPROVER, None),
         approver2=user_create("approver2", Role.APPROVER, None),
         finance=user_create("finance", Role.FINANCE, None),
+        finance2=user_create("finance2", Role.FINANCE, None),
         auditor=user_create("auditor", Role.AUDITOR, None),
     )
 

@@ -65,6 +65,10 @@ class EmptySerializer(serializers.Serializer):
     pass
 
 
+class ClaimSerializer(serializers.Serializer):
+    account_id = serializers.IntegerField(help_text="A bank account from /api/payee-accounts/.")
+
+
 class ApplicationViewSet(ApplicationDraftViewSet):
     def _step(self, request: Request, pk: str, step: steps.Step, serializer_class) -> Response:
         application = self.get_object()
@@ -147,11 +151,13 @@ class ApplicationViewSet(ApplicationDraftViewSet):
         """Approver: 額の確定, final = min(granted, subsidy of eligible actual costs)."""
         return self._step(request, pk, steps.CONFIRM_AMOUNT, EmptySerializer)
 
-    @extend_schema(
-        request=None, responses={200: ApplicationSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
-    )
-    @action(detail=True, methods=["post"], url_path="release-payment")
-    @idempotent
-    def release_payment(self, request: Request, pk: str) -> Response:
-        """Finance: release the confirmed amount, exactly once."""
-        return self._step(request, pk, steps.RELEASE_PAYMENT, EmptySerializer)
+    @extend_schema(request=ClaimSerializer, responses={200: ApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def claim(self, request: Request, pk: str) -> Response:
+        """The payment claim (精算払請求) into one of the company's registered bank accounts."""
+        application = self.get_object()
+        data = _valid(ClaimSerializer, request.data)
+        services.subsidy_claim_payment(
+            application_id=application.pk, by=request.user, account_id=data["account_id"]
+        )
+        return self._detail(application.pk)

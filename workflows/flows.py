@@ -79,11 +79,18 @@ class SubsidyFlow(Casework, flow.Flow):
         flow.If(this.are_results_checked).Then(this.confirm_amount).Else(this.await_results)
     )
     confirm_amount = staff_step(step_table.CONFIRM_AMOUNT.title, "applications.decide_grant").Next(
-        this.release_payment
+        this.await_claim
     )
-    release_payment = staff_step(
-        step_table.RELEASE_PAYMENT.title, "applications.release_payment"
-    ).Next(this.paid)
+    await_claim = (
+        flow.Handle(this.on_claimed)
+        .Annotation(title=_("Applicant claims payment (精算払請求)"), summary_template=TASK_SUMMARY)
+        .Next(this.await_payment)
+    )
+    await_payment = (
+        flow.Handle(this.on_paid)
+        .Annotation(title=_("Paid by bank transfer"), summary_template=TASK_SUMMARY)
+        .Next(this.paid)
+    )
 
     paid = flow.End()
     rejected = flow.End()
@@ -102,6 +109,12 @@ class SubsidyFlow(Casework, flow.Flow):
 
     def on_results_reported(self, activation, perform) -> None:
         perform()
+
+    def on_claimed(self, activation, perform) -> None:
+        perform()
+
+    def on_paid(self, activation) -> None:
+        """Completed when the bank reports the transfer paid (payments' reconciliation)."""
 
 
 class DeclarationFlow(Casework, flow.Flow):

@@ -29,6 +29,9 @@ from core.errors import KofuError
 from core.roles import Role, has_role, is_staff_side
 from declarations.selectors import declarations_of_company
 from letters.selectors import letters_for_subject
+from payments.models import AccountType
+from payments.selectors import payable_for_application, payee_accounts_for_user
+from payments.services import payee_account_register
 
 from . import services
 from .pages import act_and_return, form_errors_and_return, task_links
@@ -128,6 +131,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tasks": task_links(application.pk) if is_staff_side(request.user) else [],
             "can_act": company_id_of_user(request.user) == application.company_id,
             "letters": letters_for_subject("applications.application", application.pk),
+            "accounts": payee_accounts_for_user(request.user),
+            "account_form": PayeeAccountForm(),
+            "payable": payable_for_application(application.pk),
         },
     )
 
@@ -261,6 +267,49 @@ def report_results(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+class PayeeAccountForm(forms.Form):
+    bank_code = forms.CharField(label=gettext_lazy("Bank code"), max_length=4)
+    branch_code = forms.CharField(label=gettext_lazy("Branch code"), max_length=3)
+    account_type = forms.TypedChoiceField(
+        label=gettext_lazy("Account type"), choices=AccountType.choices, coerce=int
+    )
+    account_number = forms.CharField(label=gettext_lazy("Account number"), max_length=7)
+    holder_name = forms.CharField(label=gettext_lazy("Account holder (kana)"), max_length=60)
+
+
+@login_required
+@require_POST
+def account_add(request: HttpRequest, pk: int) -> HttpResponse:
+    application_get_for_user(request.user, pk)
+    form = PayeeAccountForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, pk, form)
+    return _act(
+        request,
+        pk,
+        lambda: payee_account_register(by=request.user, **form.cleaned_data),
+        _("Bank account registered."),
+    )
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_get_for_user(request.user, pk)
+    account_id = request.POST.get("account", "")
+    if not account_id.isdigit():
+        messages.error(request, _("Choose the bank account to be paid into."))
+        return redirect("portal:detail", pk=pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.subsidy_claim_payment(
+            application_id=application.pk, by=request.user, account_id=int(account_id)
+        ),
+        _("Payment claim submitted."),
+    )
+
+
 urlpatterns = [
     path("", index, name="index"),
     path("applications/new/", create, name="create"),
@@ -271,4 +320,6 @@ urlpatterns = [
     path("applications/<int:pk>/resubmit/", resubmit, name="resubmit"),
     path("applications/<int:pk>/withdraw/", withdraw, name="withdraw"),
     path("applications/<int:pk>/results/", report_results, name="results"),
+    path("applications/<int:pk>/accounts/", account_add, name="account_add"),
+    path("applications/<int:pk>/claim/", claim, name="claim"),
 ]

@@ -1,4 +1,5 @@
-"""The nomination flows follow the committee's reviews: screening signals, we move the tasks."""
+"""The flows follow what happens below them: the committee's reviews move the nominations'
+review tasks; the bank's report of a paid transfer ends the subsidy's process."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from payments.signals import application_paid
 from screening.signals import assignment_closed, assignment_replaced
 
-from .services import review_task_close, review_task_move
+from .services import review_task_close, review_task_move, subsidy_paid
 
 
 @receiver(assignment_closed)
@@ -19,3 +21,8 @@ def _on_assignment_closed(sender: Any, assignment: Any, **kwargs: Any) -> None:
 @receiver(assignment_replaced)
 def _on_assignment_replaced(sender: Any, old: Any, new: Any, **kwargs: Any) -> None:
     review_task_move(old_assignment_id=old.pk, new_assignment_id=new.pk if new else None)
+
+
+@receiver(application_paid)
+def _on_application_paid(sender: Any, application_id: int, **kwargs: Any) -> None:
+    subsidy_paid(application_id=application_id)

@@ -36,6 +36,8 @@ from declarations.models import Declaration
 from declarations.services import declaration_resubmit, declaration_submit, declaration_withdraw
 from letters.models import LetterBatch
 from letters.services import letter_batch_create
+from payments.models import Payable
+from payments.services import payment_claim
 from screening.committee import item_withdraw
 from screening.models import ReviewAssignment, ReviewPanel
 
@@ -121,6 +123,23 @@ def subsidy_report_results(
         application_id,
         lambda: results_report(application_id=application_id, by=by, costs=costs),
     )
+
+
+def subsidy_claim_payment(*, application_id: int, by: Any, account_id: int) -> Payable:
+    """The payment claim (精算払請求) into a registered account: a payable for finance."""
+    return _run_handle(
+        SubsidyFlow,
+        "await_claim",
+        application_id,
+        lambda: payment_claim(application_id=application_id, by=by, account_id=account_id),
+    )
+
+
+def subsidy_paid(*, application_id: int) -> None:
+    """The bank reported the transfer paid: the application's process ends."""
+    task = active_task(application_id, "await_payment")
+    if task is not None:
+        SubsidyFlow.await_payment.run(task)
 
 
 @transaction.atomic

@@ -27,7 +27,6 @@ from awards.services import (
 )
 from core.roles import Role
 from declarations.services import declaration_register, declaration_return_for_correction
-from payments.services import payment_release
 from screening.committee import (
     committee_approve,
     committee_decide,
@@ -145,10 +144,6 @@ def _confirm_amount(application_id: int, by: Any, data: dict) -> Any:
     return amount_confirm(application_id=application_id, by=by)
 
 
-def _release_payment(application_id: int, by: Any, data: dict) -> Any:
-    return payment_release(application_id=application_id, by=by)
-
-
 @dataclass(frozen=True)
 class Step:
     node: str
@@ -169,13 +164,9 @@ CHECK_RESULTS = Step(
 CONFIRM_AMOUNT = Step(
     "confirm_amount", _("Confirm amount"), ConfirmForm, _confirm_amount, Role.APPROVER
 )
-RELEASE_PAYMENT = Step(
-    "release_payment", _("Release payment"), ConfirmForm, _release_payment, Role.FINANCE
-)
 
 SUBSIDY_STEPS = {
-    step.node: step
-    for step in (CHECK_DOCUMENTS, SCREEN, DECIDE, CHECK_RESULTS, CONFIRM_AMOUNT, RELEASE_PAYMENT)
+    step.node: step for step in (CHECK_DOCUMENTS, SCREEN, DECIDE, CHECK_RESULTS, CONFIRM_AMOUNT)
 }
 
 # --- promotion declaration -----------------------------------------------------------------

@@ -236,15 +236,3 @@ def test_results_report_without_completion_evidence_refused(draft, people):
         wf.subsidy_report_results(application_id=draft.pk, by=people.applicant, costs=costs)
     assert Application.objects.get(pk=draft.pk).status == S.GRANTED
     assert not draft.actual_costs.exists()
-
-
-def test_payment_released_twice_refused(draft, people):
-    advance(draft, "paid", vars(people))
-    from payments.services import payment_release
-
-    with pytest.raises(InvalidState):
-        payment_release(application_id=draft.pk, by=people.finance)
-    assert draft.decisions.count() == 2
-    from payments.models import Payment
-
-    assert Payment.objects.filter(application=draft).count() == 1

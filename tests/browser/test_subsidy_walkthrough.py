@@ -17,7 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from applications.models import Application, DocumentType
 from fixtures.demo import DEMO_PASSWORD, draft_create
-from payments.models import Payment
+from payments.models import Payable, Payment
 from workflows.selectors import subsidy_process_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -186,11 +186,41 @@ def test_subsidy_walkthrough_from_submission_to_payment_pays_the_confirmed_amoun
     approver.get_by_label(field(_("I confirm the amount shown"))).check()
     complete(approver, application, _("Confirm amount"))
 
-    # 8. Finance release the payment.
+    # 8. The applicant registers the company's bank account and claims the payment (精算払請求).
+    applicant.goto(f"/portal/applications/{application.pk}/")
+    account = applicant.locator("details").filter(has_text=_("Register a bank account"))
+    account.get_by_label(field(_("Bank code"))).fill("0130")
+    account.get_by_label(field(_("Branch code"))).fill("004")
+    account.get_by_label(field(_("Account number"))).fill("7654321")
+    account.get_by_label(field(_("Account holder (kana)"))).fill("カ）ヒタチテック")
+    account.get_by_role("button", name=_("Register account"), exact=True).click()
+    applicant.get_by_role("button", name=_("Claim payment"), exact=True).click()
+    expect(applicant.get_by_test_id("payable")).to_contain_text(f"¥{SUBSIDY:,}")
+
+    # 9. One finance user prepares a batch; another releases it and downloads the bank file.
     finance = log_in(new_page, "finance")
-    open_from_queue(finance, application, _("Release payment"))
-    finance.get_by_label(field(_("I confirm the amount shown"))).check()
-    complete(finance, application, _("Release payment"))
+    finance.goto("/finance/")
+    finance.get_by_label(application.reference).check()
+    finance.get_by_role("button", name=_("Prepare batch"), exact=True).click()
+    expect(finance.get_by_test_id("batch-status")).to_be_visible()
+    batch_url = finance.url
+    expect(finance.get_by_role("button", name=_("Release"), exact=True)).to_have_count(0)
+    finance2 = log_in(new_page, "finance2")
+    finance2.goto(batch_url)
+    finance2.get_by_role("button", name=_("Release"), exact=True).click()
+    finance2.reload()  # the bank file is built in the background after the release commits
+    with finance2.expect_download() as download:
+        finance2.get_by_test_id("bank-file").click()
+    bank_file = Path(download.value.path()).read_bytes()
+    assert bank_file[:3] == b"121" and len(bank_file.split(b"\r\n")[0]) == 120
+
+    # 10. The bank's result file comes back: the transfer was paid.
+    item = Payable.objects.get(application=application).items.get()
+    result = tmp_path / "result.csv"
+    result.write_text(f"customer_code,result,reason\n{item.customer_code},paid,\n")
+    finance2.get_by_label(_("Bank result file (CSV)")).set_input_files(result)
+    finance2.get_by_role("button", name=_("Import results"), exact=True).click()
+    expect(finance2.get_by_test_id("batch-status")).to_be_visible()
 
     # then the applicant sees the application paid, in their language
     applicant.goto(f"/portal/applications/{application.pk}/")
@@ -203,16 +233,17 @@ def test_subsidy_walkthrough_from_submission_to_payment_pays_the_confirmed_amoun
     assert application.status == Application.Status.PAID
     assert application.confirmed_amount == SUBSIDY
     payment = Payment.objects.get(application=application)
-    assert (payment.amount, payment.released_by) == (SUBSIDY, people.finance)
+    assert (payment.amount, payment.released_by) == (SUBSIDY, people.finance2)
 
     # and the applicant was told the confirmed amount and the payment by mail, with a link
     to_applicant = [mail for mail in mailoutbox if mail.to == [people.applicant.email]]
     reference = {"reference": application.reference}
-    assert [mail.subject for mail in to_applicant[-2:]] == [
+    assert [mail.subject for mail in to_applicant[-3:]] == [
         _("[Kofu] Amount confirmed for %(reference)s") % reference,
-        _("[Kofu] Payment released for %(reference)s") % reference,
+        _("[Kofu] Payment scheduled for %(reference)s") % reference,
+        _("[Kofu] Subsidy paid for %(reference)s") % reference,
     ]
-    for mail in to_applicant[-2:]:
+    for mail in to_applicant[-3:]:
         assert f"{SUBSIDY:,}" in mail.body
         assert f"/portal/applications/{application.pk}/" in mail.body
 

@@ -7,9 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from applications.models import Application
+from core.dates import add_business_days, today_jst
 from fixtures.demo import advance
+from fixtures.payments import account_of, bank_result_file
 from fixtures.reference import REQUIRED_DOCUMENT_TYPES
 from payments.models import Payment
+from payments.selectors import payable_for_application
+from payments.services import batch_file_build, batch_prepare, batch_release, reconciliation_import
 
 pytestmark = pytest.mark.django_db
 S = Application.Status
@@ -53,11 +57,7 @@ def test_api_lifecycle_as_each_role(subsidy_round, people, run_on_commit):
         assert upload.status_code == 201, upload.json()
 
     assert run_on_commit(post, applicant, f"{base}/submit/").json()["status"] == "submitted"
-    staff, approver, finance = (
-        client_for(people.staff),
-        client_for(people.approver),
-        client_for(people.finance),
-    )
+    staff, approver = client_for(people.staff), client_for(people.approver)
     assert post(staff, f"{base}/check-documents/", {"accept": True}).json()["status"] == "screening"
     screened = post(
         staff,
@@ -99,8 +99,17 @@ def test_api_lifecycle_as_each_role(subsidy_round, people, run_on_commit):
     assert checked.json()["status"] == "results_checked"
     confirmed = post(approver, f"{base}/confirm-amount/", **{"Idempotency-Key": "c-1"})
     assert confirmed.json()["confirmed_amount"] == 75_000
-    paid = post(finance, f"{base}/release-payment/", **{"Idempotency-Key": "p-1"})
-    assert paid.json()["status"] == "paid"
+    claimed = post(applicant, f"{base}/claim/", {"account_id": account_of(people.applicant)})
+    assert claimed.json()["status"] == "confirmed"
+    batch = batch_prepare(
+        by=people.finance,
+        transfer_date=add_business_days(today_jst(), 2),
+        payable_ids=[payable_for_application(pk).pk],
+    )
+    batch_release(batch_id=batch.pk, by=people.finance2)
+    batch = batch_file_build(batch_id=batch.pk)
+    reconciliation_import(batch_id=batch.pk, by=people.finance, data=bank_result_file(batch))
+    assert applicant.get(base + "/").json()["status"] == "paid"
     assert Payment.objects.get(application_id=pk).amount == 75_000
 
     trail = applicant.get(f"{base}/events/").json()
@@ -174,17 +183,17 @@ def test_api_wrong_role_gets_403_with_code(draft, people):
 
 
 def test_api_idempotency_key_replays_the_first_response(draft, people):
-    advance(draft, "confirmed", vars(people))
-    finance = client_for(people.finance)
-    url = f"/api/applications/{draft.pk}/release-payment/"
-    first = post(finance, url, **{"Idempotency-Key": "pay-42"})
-    again = post(finance, url, **{"Idempotency-Key": "pay-42"})
+    advance(draft, "results_checked", vars(people))
+    approver = client_for(people.approver)
+    url = f"/api/applications/{draft.pk}/confirm-amount/"
+    first = post(approver, url, **{"Idempotency-Key": "confirm-42"})
+    again = post(approver, url, **{"Idempotency-Key": "confirm-42"})
     assert first.status_code == again.status_code == 200
     assert again.json() == first.json()
     assert again.headers["Idempotent-Replayed"] == "true"
-    assert Payment.objects.filter(application=draft).count() == 1
-    # without the key, the second release is refused by the domain, not replayed
-    refused = post(finance, url)
+    assert draft.decisions.filter(kind="amount_confirmation").count() == 1
+    # without the key, the second confirmation is refused by the domain, not replayed
+    refused = post(approver, url)
     assert refused.status_code == 409
     assert refused.json()["code"] == "invalid_state"
 
@@ -221,7 +230,7 @@ def test_openapi_schema_and_docs_served(people, client):
     text = schema.content.decode()
     for path in (
         "/api/applications/{id}/submit/",
-        "/api/applications/{id}/release-payment/",
+        "/api/applications/{id}/claim/",
         "/api/applications/{id}/check-documents/",
         "/api/rounds/",
     ):

@@ -7,10 +7,7 @@ import pytest
 from django.db import connection
 
 from applications.models import Application, Decision, SubsidyRound
-from audit.models import AuditEvent
 from fixtures.demo import advance, draft_create
-from payments.models import Payment
-from payments.services import payment_release
 from workflows import services as wf
 from workflows import steps
 
@@ -71,33 +68,3 @@ def test_concurrent_approvals_never_exceed_the_round_budget(subsidy_round, peopl
     assert sum(granted.values_list("decided_amount", flat=True)) == round_.decided_total
     assert Decision.objects.filter(kind=Decision.Kind.GRANT).count() == 7
     assert Application.objects.filter(status=Application.Status.DECISION_PENDING).count() == 13
-
-
-def test_concurrent_payment_releases_pay_exactly_once(draft, people):
-    advance(draft, "confirmed", vars(people))
-
-    outcomes = run_concurrently(
-        lambda i: wf.step_complete(
-            application_id=draft.pk, step=steps.RELEASE_PAYMENT, by=people.finance, data={}
-        )
-    )
-
-    names = outcome_names(outcomes)
-    assert names["Payment"] == 1, names
-    assert Payment.objects.filter(application=draft).count() == 1
-    assert (
-        AuditEvent.objects.filter(action="release_payment", subject_id=str(draft.pk)).count() == 1
-    )
-    assert Application.objects.get(pk=draft.pk).status == Application.Status.PAID
-
-
-def test_concurrent_payment_service_calls_pay_exactly_once(draft, people):
-    advance(draft, "confirmed", vars(people))
-
-    outcomes = run_concurrently(
-        lambda i: payment_release(application_id=draft.pk, by=people.finance)
-    )
-
-    names = outcome_names(outcomes)
-    assert names == {"Payment": 1, "InvalidState": THREADS - 1}, names
-    assert Payment.objects.filter(application=draft).count() == 1
