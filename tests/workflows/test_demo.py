@@ -10,6 +10,8 @@ from awards.selectors import commended_companies
 from declarations.models import Declaration
 from declarations.selectors import published_declarations
 from fixtures.demo import demo_load
+from payments.selectors import payables_awaiting_batch
+from revocations.selectors import revocations_outstanding
 from screening.models import ReviewAssignment
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +38,11 @@ def test_demo_has_every_programme_in_a_walkable_state():
     )
     assert open_reviews.count() == 2
     assert len(commended_companies()) == 2
+
+    awaiting = payables_awaiting_batch()
+    assert awaiting.count() == 2
+    assert {p.application.status for p in awaiting} == {"confirmed"}
+    assert [r.application.status for r in revocations_outstanding()] == ["revoked"]
 
 
 def test_demo_loads_once():
