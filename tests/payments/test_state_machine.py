@@ -315,7 +315,7 @@ def test_payments_state_machine(subsidy_round, people, finance_team, transfer_da
     run_state_machine_as_test(
         lambda: PaymentsMachine(payable_ids, people, finance, transfer_day),
         settings=hypothesis_settings(
-            max_examples=25,
+            max_examples=40,
             stateful_step_count=15,
             deadline=None,
             database=None,
