@@ -101,7 +101,6 @@ LEGALLY_REQUIRED = {
     "decision_grant",
     "decision_non_grant",
     "amount_confirmed",
-    "payment_released",
 }
 
 

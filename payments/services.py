@@ -21,7 +21,7 @@ from accounts.selectors import company_id_of_user, users_with_role
 from applications.exceptions import InvalidState
 from applications.letters import payment_letter_prepare
 from applications.models import Application
-from applications.services import application_mark_paid, lock_application, notify_applicants
+from applications.services import application_mark_paid, lock_application
 from audit.services import event_record
 from audit.transitions import transition_fire
 from core.dates import is_business_day, today_jst
@@ -44,28 +44,6 @@ from .signals import application_paid
 from .zengin import Originator, Transfer, bank_names, transfer_file, zengin_kana
 
 BatchStatus = PaymentBatch.Status
-
-
-@transaction.atomic
-def payment_release(*, application_id: int, by: Any) -> Payment:
-    """Release the confirmed amount, exactly once: the row lock, the FSM's source status and the
-    one-payment-per-application constraint each refuse a second release."""
-    application = lock_application(application_id)
-    in_batch = Payable.objects.filter(application=application).exclude(
-        status=Payable.Status.PAYABLE
-    )
-    if in_batch.exists():
-        raise InvalidState(
-            _("This payment is in a bank transfer batch: it is recorded when the bank reports it.")
-        )
-    amount = application.confirmed_amount or 0
-    if amount <= 0 and application.status == application.Status.CONFIRMED:
-        raise InvalidState(_("The confirmed amount is ¥0: there is nothing to pay."))
-    application_mark_paid(application, by=by, data={"amount": amount})
-    payment = Payment.objects.create(application=application, amount=amount, released_by=by)
-    payment_letter_prepare(application, amount=amount, paid_on=today_jst().isoformat(), by=by)
-    notify_applicants(application, "payment_released", amount=amount)
-    return payment
 
 
 # --- helpers -------------------------------------------------------------------------------

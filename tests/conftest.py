@@ -47,6 +47,18 @@ def _celery_in_process(request, settings, tmp_path):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in another language (a user's
+    profile, Accept-Language) leaves that language active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def reference(db):
     reference_data_load()
