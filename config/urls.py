@@ -13,6 +13,7 @@ from letters.views import letter_batch_detail, letter_download
 from notifications import views as notification_views
 from notifications.api import NotificationViewSet
 from payments.api import PayableViewSet, PayeeAccountViewSet, PaymentBatchViewSet
+from revocations.api import RevocationViewSet
 from screening.api import ConflictViewSet, ReviewViewSet
 from workflows import api as workflow_api
 from workflows import api_programmes, committee_pages, portal, portal_awards, portal_declarations
@@ -38,6 +39,7 @@ router.register("conflicts", ConflictViewSet, basename="conflict")
 router.register("payables", PayableViewSet, basename="payable")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 router.register("payee-accounts", PayeeAccountViewSet, basename="payee-account")
+router.register("revocations", RevocationViewSet, basename="revocation")
 router.register("public/declarations", PublicDeclarationViewSet, basename="public-declaration")
 router.register("public/commendations", PublicCommendationViewSet, basename="public-commendation")
 
@@ -73,6 +75,7 @@ urlpatterns = [
     path("committees/", include((committee_pages.urlpatterns, "committees"))),
     path("declarations/", include(("declarations.urls", "declarations"))),
     path("awards/", include(("awards.urls", "awards"))),
+    path("finance/repayments/", include(("revocations.urls", "revocations"))),
     path("finance/", include(("payments.urls", "finance"))),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),

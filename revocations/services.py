@@ -39,6 +39,7 @@ from .labels import action_label
 from .letters import revocation_letter_prepare
 from .models import RepaymentReceipt, Revocation
 from .selectors import decision_letter, grant_decision_in_force, payment_received
+from .signals import application_revoked
 
 Status = Revocation.Status
 
@@ -310,6 +311,7 @@ def revocation_decide(*, revocation_id: int, by: Any) -> Revocation:
     )
     revocation.save(update_fields=["letter"])
     _notify_decided(revocation)
+    application_revoked.send(sender=Revocation, application_id=application.pk)
     return revocation
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import company_id_of_user
 from applications import services as application_services
-from applications.models import CostType, DocumentType
+from applications.models import Application, CostType, DocumentType
 from applications.selectors import (
     application_get_for_user,
     application_list_for_user,
@@ -134,6 +134,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "accounts": payee_accounts_for_user(request.user),
             "account_form": PayeeAccountForm(),
             "payable": payable_for_application(application.pk),
+            "can_revoke": has_role(request.user, Role.STAFF)
+            and application.status in Application.REVOCABLE,
         },
     )
 

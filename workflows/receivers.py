@@ -1,5 +1,6 @@
 """The flows follow what happens below them: the committee's reviews move the nominations'
-review tasks; the bank's report of a paid transfer ends the subsidy's process."""
+review tasks; the bank's report of a paid transfer ends the subsidy's process; revoking the
+grant cancels a process still running."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 from django.dispatch import receiver
 
 from payments.signals import application_paid
+from revocations.signals import application_revoked
 from screening.signals import assignment_closed, assignment_replaced
 
-from .services import review_task_close, review_task_move, subsidy_paid
+from .services import review_task_close, review_task_move, subsidy_paid, subsidy_revoked
 
 
 @receiver(assignment_closed)
@@ -26,3 +28,8 @@ def _on_assignment_replaced(sender: Any, old: Any, new: Any, **kwargs: Any) -> N
 @receiver(application_paid)
 def _on_application_paid(sender: Any, application_id: int, **kwargs: Any) -> None:
     subsidy_paid(application_id=application_id)
+
+
+@receiver(application_revoked)
+def _on_application_revoked(sender: Any, application_id: int, **kwargs: Any) -> None:
+    subsidy_revoked(application_id=application_id)

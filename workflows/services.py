@@ -152,6 +152,14 @@ def subsidy_withdraw(*, application_id: int, by: Any, reason: str = "") -> Appli
     return application
 
 
+def subsidy_revoked(*, application_id: int) -> None:
+    """The grant was revoked: a process still waiting (for results, a claim, the payment) is
+    cancelled with its tasks; a finished one is left as it ended."""
+    process = subsidy_process_for(application_id)
+    if process is not None and process.status == PROCESS.NEW:
+        SubsidyFlow.instance.cancel(process)
+
+
 def step_complete(
     *, application_id: int, step: Step, by: Any, data: dict, flow_class: type[Flow] = SubsidyFlow
 ) -> Any:
