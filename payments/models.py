@@ -236,7 +236,7 @@ class BatchItem(AccountFields):
     class Result(models.TextChoices):
         PENDING = "pending", _("awaiting the bank")
         PAID = "paid", _("paid")
-        FAILED = "failed", _("failed")
+        FAILED = "failed", _("transfer failed")
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="items")
     payable = models.ForeignKey(Payable, on_delete=models.PROTECT, related_name="items")
