@@ -278,7 +278,7 @@ def test_batch_excel_export_has_the_items_and_their_results(
             failed.customer_code,
             other_payable.application.reference,
             failed.amount,
-            "failed",
+            "transfer failed",
             "口座なし",
         ),
     ]
