@@ -1,44 +1,19 @@
 """Concurrent submissions and registrations, on PostgreSQL with real threads and connections."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from accounts.models import Company
 from core.roles import Role
 from declarations import services
 from declarations.models import Declaration
 from fixtures.demo import user_create
+from tests.concurrency import THREADS, run_concurrently
 
 from .helpers import draft_declaration
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-THREADS = 8
-
-
-def run_concurrently(action, count=THREADS):
-    """Start ``count`` threads at one barrier; return each outcome (a value or an exception)."""
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def worker(index):
-        try:
-            barrier.wait()
-            outcomes[index] = action(index)
-        except Exception as error:  # each outcome is inspected by the test
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_concurrent_submissions_of_one_company_leave_one_active(people):

@@ -1,48 +1,17 @@
 """Concurrent decisions and repayments, on PostgreSQL with real threads and connections."""
 
-import threading
-from collections import Counter
-
 import pytest
-from django.db import connection
 
 from applications.models import Application
 from audit.models import AuditEvent
 from letters.models import Letter
 from revocations import services
 from revocations.models import Revocation
+from tests.concurrency import THREADS, outcome_names, run_concurrently
 
 from .conftest import GRANTED_AMOUNT, REASON, at
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-THREADS = 10
-
-
-def run_concurrently(action, count=THREADS):
-    """Start ``count`` threads at one barrier; return each outcome (a value or an exception)."""
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def worker(index):
-        try:
-            barrier.wait()
-            outcomes[index] = action(index)
-        except Exception as error:  # each outcome is inspected by the test
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
-def outcome_names(outcomes):
-    return Counter(type(outcome).__name__ for outcome in outcomes)
 
 
 def test_concurrent_decisions_revoke_once_with_one_notice(paid, people, deadline):
