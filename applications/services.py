@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import company_id_of_user
 from audit.services import event_record
-from audit.transitions import transition_fire
+from audit.transitions import transition_firer
 from core.corrections import correction_deadline, correction_items_clean
 from core.dates import today_jst
 from core.roles import Role, has_role
@@ -65,29 +65,7 @@ def _locked(application_id: int) -> Application:
     )
 
 
-def _fire(
-    application: Application,
-    transition: Callable[..., Any],
-    *,
-    by: Any | None,
-    role: Role,
-    action: str,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-    **kwargs: Any,
-) -> None:
-    """Check, fire and record one transition; ``by=None`` is the system (timers)."""
-    transition_fire(
-        application,
-        transition,
-        by=by,
-        role=role,
-        action=action,
-        label=action_label(action),
-        reason=reason,
-        data=data,
-        **kwargs,
-    )
+_fire = transition_firer(action_label)
 
 
 def _applicants(application: Application) -> list[Any]:

@@ -64,3 +64,15 @@ def transition_fire(
         reason=reason,
         data=data,
     )
+
+
+def transition_firer(action_label: Callable[[str], Any]) -> Callable[..., None]:
+    """``transition_fire`` for one programme: its refusals name the action in that programme's
+    words (``action_label(action)``)."""
+
+    def fire(
+        record: models.Model, transition: Callable[..., Any], *, action: str, **kwargs: Any
+    ) -> None:
+        transition_fire(record, transition, action=action, label=action_label(action), **kwargs)
+
+    return fire

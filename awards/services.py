@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -29,7 +29,7 @@ from accounts.selectors import company_id_of_user
 from applications.eligibility import company_has_registered_declaration
 from applications.models import Application, Decision
 from audit.services import event_record
-from audit.transitions import transition_fire
+from audit.transitions import transition_firer
 from core.corrections import correction_deadline, correction_items_clean
 from core.dates import JST, end_of_day_jst, today_jst
 from core.roles import Role, has_role
@@ -90,29 +90,7 @@ def _round(round_id: int) -> AwardRound:
     return round_
 
 
-def _fire(
-    nomination: Nomination,
-    transition: Callable[..., Any],
-    *,
-    by: Any | None,
-    role: Role,
-    action: str,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-    **kwargs: Any,
-) -> None:
-    """Check, fire and record one transition; ``by=None`` is the system."""
-    transition_fire(
-        nomination,
-        transition,
-        by=by,
-        role=role,
-        action=action,
-        label=action_label(action),
-        reason=reason,
-        data=data,
-        **kwargs,
-    )
+_fire = transition_firer(action_label)
 
 
 def _is_party(nomination: Nomination, user: Any) -> bool:

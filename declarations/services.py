@@ -12,7 +12,6 @@ declaration: a new one may be drafted at any time but submitted only when the ot
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Company
 from accounts.selectors import company_id_of_user
 from audit.services import event_record
-from audit.transitions import transition_fire
+from audit.transitions import transition_firer
 from core.corrections import correction_deadline, correction_items_clean
 from core.dates import end_of_day_jst, today_jst
 from core.roles import Role, has_role
@@ -63,29 +62,7 @@ def _locked(declaration_id: int) -> Declaration:
     )
 
 
-def _fire(
-    declaration: Declaration,
-    transition: Callable[..., Any],
-    *,
-    by: Any | None,
-    role: Role,
-    action: str,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-    **kwargs: Any,
-) -> None:
-    """Check, fire and record one transition; ``by=None`` is the system (timers)."""
-    transition_fire(
-        declaration,
-        transition,
-        by=by,
-        role=role,
-        action=action,
-        label=action_label(action),
-        reason=reason,
-        data=data,
-        **kwargs,
-    )
+_fire = transition_firer(action_label)
 
 
 def _members(declaration: Declaration) -> list[Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +23,7 @@ from applications.letters import payment_letter_prepare
 from applications.models import Application
 from applications.services import application_mark_paid, lock_application
 from audit.services import event_record
-from audit.transitions import transition_fire
+from audit.transitions import transition_firer
 from core.dates import is_business_day, today_jst
 from core.roles import Role, has_role
 from notifications.services import notify
@@ -49,28 +49,7 @@ BatchStatus = PaymentBatch.Status
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _fire(
-    record: Any,
-    transition: Callable[..., Any],
-    *,
-    by: Any,
-    role: Role,
-    action: str,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-    **kwargs: Any,
-) -> None:
-    transition_fire(
-        record,
-        transition,
-        by=by,
-        role=role,
-        action=action,
-        label=action_label(action),
-        reason=reason,
-        data=data,
-        **kwargs,
-    )
+_fire = transition_firer(action_label)
 
 
 def _ensure_finance(by: Any, what: str) -> None:
