@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from core.roles import Role
+
 from .models import Profile
 
 if TYPE_CHECKING:
@@ -37,3 +39,17 @@ def language_of_user(user: AbstractBaseUser) -> str:
         return user.profile.language  # type: ignore[attr-defined]
     except Profile.DoesNotExist:
         return Profile.Language.JA
+
+
+def company_applicants(*company_ids: int) -> list:
+    """The users who act for these companies in the portal, with their profiles (for their
+    language); a reviewer employed there is not one of them."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            profile__company_id__in=company_ids, groups__name=Role.APPLICANT, is_active=True
+        )
+        .select_related("profile")
+        .distinct()
+        .order_by("pk")
+    )

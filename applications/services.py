@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import company_id_of_user
+from accounts.selectors import company_applicants, company_id_of_user
 from audit.services import event_record
 from audit.transitions import transition_firer
 from core.corrections import correction_deadline, correction_items_clean
@@ -68,10 +68,6 @@ def _locked(application_id: int) -> Application:
 _fire = transition_firer(action_label)
 
 
-def _applicants(application: Application) -> list[Any]:
-    return [member.user for member in application.company.members.select_related("user")]
-
-
 # Formal notices the applicant must receive by email whatever their preferences.
 LEGALLY_REQUIRED = {
     "application_returned",
@@ -85,7 +81,7 @@ LEGALLY_REQUIRED = {
 def notify_applicants(application: Application, kind: str, **context: Any) -> None:
     """Tell every member of the applying company, in their language, with a link to it."""
     notify(
-        recipients=_applicants(application),
+        recipients=company_applicants(application.company_id),
         kind=kind,
         context={
             "reference": application.reference,

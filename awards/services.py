@@ -18,14 +18,13 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Company
-from accounts.selectors import company_id_of_user
+from accounts.selectors import company_applicants, company_id_of_user
 from applications.eligibility import company_has_registered_declaration
 from applications.models import Application, Decision
 from audit.services import event_record
@@ -135,22 +134,9 @@ def _ensure_window_open(round_: AwardRound) -> None:
     )
 
 
-def _members(*company_ids: int) -> list[Any]:
-    """The users who act for these companies in the portal (a reviewer employed there does not)."""
-    return list(
-        get_user_model()
-        .objects.filter(
-            profile__company_id__in=company_ids, groups__name=Role.APPLICANT, is_active=True
-        )
-        .select_related("profile")
-        .distinct()
-        .order_by("pk")
-    )
-
-
 def _parties(nomination: Nomination) -> list[Any]:
     """The members of the nominating organisation and of the nominee."""
-    return _members(nomination.nominating_company_id, nomination.company_id)
+    return company_applicants(nomination.nominating_company_id, nomination.company_id)
 
 
 def _notify(nomination: Nomination, kind: str, recipients: list[Any], **context: Any) -> None:
@@ -282,7 +268,7 @@ def nomination_create(
         _notify(
             nomination,
             "nomination_consent_requested",
-            _members(nominee_id),
+            company_applicants(nominee_id),
             nominator=organisation,
         )
     return nomination
@@ -340,7 +326,11 @@ def nomination_consent_record(*, nomination_id: int, by: Any) -> Nomination:
     nomination.save(update_fields=["consent_given_by", "consent_at", "updated_at"])
     event_record(nomination, "consent", by=by, role=Role.APPLICANT)
     if not nomination.is_self_nomination:
-        _notify(nomination, "nomination_consent_given", _members(nomination.nominating_company_id))
+        _notify(
+            nomination,
+            "nomination_consent_given",
+            company_applicants(nomination.nominating_company_id),
+        )
     return nomination
 
 

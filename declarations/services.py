@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Company
-from accounts.selectors import company_id_of_user
+from accounts.selectors import company_applicants, company_id_of_user
 from audit.services import event_record
 from audit.transitions import transition_firer
 from core.corrections import correction_deadline, correction_items_clean
@@ -65,14 +65,10 @@ def _locked(declaration_id: int) -> Declaration:
 _fire = transition_firer(action_label)
 
 
-def _members(declaration: Declaration) -> list[Any]:
-    return [member.user for member in declaration.company.members.select_related("user")]
-
-
 def notify_company(declaration: Declaration, kind: str, **context: Any) -> None:
     """Tell every member of the declaring company, in their language, with a link to it."""
     notify(
-        recipients=_members(declaration),
+        recipients=company_applicants(declaration.company_id),
         kind=kind,
         context={
             "reference": declaration.reference,

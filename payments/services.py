@@ -16,8 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Profile
-from accounts.selectors import company_id_of_user, users_with_role
+from accounts.selectors import company_applicants, company_id_of_user, users_with_role
 from applications.exceptions import InvalidState
 from applications.letters import payment_letter_prepare
 from applications.models import Application
@@ -55,13 +54,6 @@ _fire = transition_firer(action_label)
 def _ensure_finance(by: Any, what: str) -> None:
     if not has_role(by, Role.FINANCE):
         raise NotAllowed(_("Only finance staff can %(what)s.") % {"what": what})
-
-
-def _company_users(company_ids: Iterable[int]) -> list[Any]:
-    members = Profile.objects.filter(
-        company_id__in=set(company_ids), user__is_active=True
-    ).select_related("user")
-    return [member.user for member in members]
 
 
 def _locked_batch(batch_id: int) -> PaymentBatch:
@@ -411,7 +403,7 @@ def _notify_finance(batch: PaymentBatch, kind: str, exclude: Iterable[int] = ())
 def _notify_company(item: BatchItem, kind: str, *, legally_required: bool, **context: Any) -> None:
     application = item.payable.application
     notify(
-        recipients=_company_users([item.payable.company_id]),
+        recipients=company_applicants(item.payable.company_id),
         kind=kind,
         context={
             "reference": application.reference,
