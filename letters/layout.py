@@ -10,6 +10,7 @@ The markup, in reading order::
       <issuer><line>…</line>…</issuer>           right, under the addressee
       <title>…</title>                           centred
       <p align="left|center|right" indent="0">…</p>
+      scale="1.8" on title, p, addressee, issuer enlarges the type (a certificate, 表彰状)
       <fields label-width="9"><field label="…">…</field>…</fields>   label / value rows
       <keep>…</keep>                             kept on one page
       <section title="…">…</section>             a heading; its content indented one character
@@ -169,18 +170,31 @@ def _date(element: ET.Element, frame: Frame) -> list[Flowable]:
     return [_para(element, style, frame)]
 
 
+def _scaled(style: ParagraphStyle, element: ET.Element) -> ParagraphStyle:
+    """The style with its type enlarged by the element's ``scale`` (1 when absent)."""
+    scale = float(element.get("scale", "1"))
+    if scale == 1:
+        return style
+    return _variant(
+        style,
+        fontSize=style.fontSize * scale,
+        leading=style.leading * scale,
+        firstLineIndent=style.firstLineIndent * scale,
+    )
+
+
 def _addressee(element: ET.Element, frame: Frame) -> list[Flowable]:
     style = _variant(frame.styles.heading, fontSize=SIZE + 1, leading=(SIZE + 1) * 1.55)
-    return [Spacer(1, SIZE), *_lines(element, frame, style)]
+    return [Spacer(1, SIZE), *_lines(element, frame, _scaled(style, element))]
 
 
 def _issuer(element: ET.Element, frame: Frame) -> list[Flowable]:
     style = _variant(frame.styles.heading, fontSize=SIZE + 1, alignment=TA_RIGHT, spaceBefore=0)
-    return [Spacer(1, SIZE), *_lines(element, frame, style)]
+    return [Spacer(1, SIZE), *_lines(element, frame, _scaled(style, element))]
 
 
 def _title(element: ET.Element, frame: Frame) -> list[Flowable]:
-    return [Spacer(1, SIZE), _para(element, frame.styles.title, frame)]
+    return [Spacer(1, SIZE), _para(element, _scaled(frame.styles.title, element), frame)]
 
 
 def _p(element: ET.Element, frame: Frame) -> list[Flowable]:
@@ -189,7 +203,7 @@ def _p(element: ET.Element, frame: Frame) -> list[Flowable]:
         style = _variant(style, spaceBefore=SIZE * 0.4, spaceAfter=SIZE * 0.4)
     if element.get("indent") == "0":
         style = _variant(style, firstLineIndent=0)
-    return [_para(element, style, frame)]
+    return [_para(element, _scaled(style, element), frame)]
 
 
 def _end(element: ET.Element, frame: Frame) -> list[Flowable]:
