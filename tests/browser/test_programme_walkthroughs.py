@@ -141,6 +141,7 @@ def test_nomination_by_a_chamber_to_commendation(new_page, people, award_committ
     nominator.get_by_label(label(_("Nominating organisation"))).fill("水戸商工会議所")
     nominator.get_by_label(label(_("Reskilling initiatives"))).fill("生成AI研修を全社で実施した")
     nominator.get_by_role("button", name=_("Create nomination"), exact=True).click()
+    expect(nominator.get_by_test_id("status")).to_have_text(str(Nomination.Status.DRAFT.label))
     nomination = Nomination.objects.get(round=round_)
 
     # The company consents; the chamber submits.
@@ -173,6 +174,11 @@ def test_nomination_by_a_chamber_to_commendation(new_page, people, award_committ
     # Staff open the decision; the chair selects; an approver who reviewed nothing approves.
     staff.goto(f"/reviews/panels/{panel.pk}/")
     staff.get_by_role("button", name=_("Open the committee's decision")).click()
+    expect(
+        staff.get_by_text(
+            _("The committee's decision is open: the chair records it in their tasks.")
+        )
+    ).to_be_visible()
     chair = log_in(new_page, "staff2")
     open_task(chair, CommitteeFlow, panel.pk, "record_decision")
     expect(chair.get_by_test_id("ranking")).to_contain_text(nominee.name)

@@ -17,7 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from applications.models import Application, DocumentType
 from fixtures.demo import DEMO_PASSWORD, draft_create
-from payments.models import Payable, Payment
+from payments.models import Payable, Payment, PaymentBatch
 from workflows.selectors import subsidy_process_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -208,6 +208,9 @@ def test_subsidy_walkthrough_from_submission_to_payment_pays_the_confirmed_amoun
     finance2 = log_in(new_page, "finance2")
     finance2.goto(batch_url)
     finance2.get_by_role("button", name=_("Release"), exact=True).click()
+    with translation.override("ja"):
+        released = str(PaymentBatch.Status.RELEASED.label)
+    expect(finance2.get_by_test_id("batch-status")).to_contain_text(released)
     finance2.reload()  # the bank file is built in the background after the release commits
     with finance2.expect_download() as download:
         finance2.get_by_test_id("bank-file").click()
@@ -220,7 +223,9 @@ def test_subsidy_walkthrough_from_submission_to_payment_pays_the_confirmed_amoun
     result.write_text(f"customer_code,result,reason\n{item.customer_code},paid,\n")
     finance2.get_by_label(_("Bank result file (CSV)")).set_input_files(result)
     finance2.get_by_role("button", name=_("Import results"), exact=True).click()
-    expect(finance2.get_by_test_id("batch-status")).to_be_visible()
+    with translation.override("ja"):
+        reconciled = str(PaymentBatch.Status.RECONCILED.label)
+    expect(finance2.get_by_test_id("batch-status")).to_contain_text(reconciled)
 
     # then the applicant sees the application paid, in their language
     applicant.goto(f"/portal/applications/{application.pk}/")
