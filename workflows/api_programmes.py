@@ -15,11 +15,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.selectors import company_id_of_user
 from applications.api import _valid
 from awards import services as award_services
 from awards.models import Nomination
-from awards.selectors import nominations_of
+from awards.selectors import nomination_list_for_user
 from awards.serializers import (
     CiteApplicationsSerializer,
     NominationCreateSerializer,
@@ -28,9 +27,10 @@ from awards.serializers import (
     NominationUpdateSerializer,
 )
 from core.errors import NotAllowed
-from core.roles import Role, has_role, is_staff_side
+from core.roles import Role, has_role
 from declarations import services as declaration_services
 from declarations.models import Declaration
+from declarations.selectors import declaration_list_for_user
 from declarations.serializers import (
     DeclarationConsentSerializer,
     DeclarationInputSerializer,
@@ -81,11 +81,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     serializer_class = DeclarationSerializer
 
     def get_queryset(self):
-        user = self.request.user
-        queryset = Declaration.objects.select_related("company")
-        if is_staff_side(user):
-            return queryset
-        return queryset.filter(company_id=company_id_of_user(user))
+        return declaration_list_for_user(self.request.user)
 
     def _detail(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
         return Response(DeclarationSerializer(Declaration.objects.get(pk=pk)).data, status=code)
@@ -167,10 +163,7 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     serializer_class = NominationSerializer
 
     def get_queryset(self):
-        user = self.request.user
-        if is_staff_side(user):
-            return Nomination.objects.select_related("company", "round")
-        return nominations_of(user).select_related("company", "round")
+        return nomination_list_for_user(self.request.user).select_related("company", "round")
 
     def _detail(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
         return Response(NominationSerializer(Nomination.objects.get(pk=pk)).data, status=code)

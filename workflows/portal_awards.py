@@ -19,7 +19,7 @@ from accounts.selectors import company_id_of_user
 from audit.selectors import events_for
 from awards import services as award_services
 from awards.models import AwardRound, Nomination
-from awards.selectors import citable_applications, nominations_of, open_correction
+from awards.selectors import citable_applications, nomination_list_for_user, open_correction
 from core.errors import KofuError, ValidationFailed
 from core.roles import is_staff_side
 from letters.selectors import letters_for_subject
@@ -63,12 +63,10 @@ class DocumentForm(forms.Form):
 
 def nomination_for_user(user, pk: int) -> Nomination:
     """The nominee's or nominator's own nomination, or any for staff; others get 404."""
-    nomination = Nomination.objects.select_related("company", "round").filter(pk=pk).first()
+    nomination = nomination_list_for_user(user).filter(pk=pk).first()
     if nomination is None:
         raise Http404
-    if is_staff_side(user) or nominations_of(user).filter(pk=pk).exists():
-        return nomination
-    raise Http404
+    return nomination
 
 
 def _nominee_id(form: NominationForm) -> int | None:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from core.errors import KofuError
 from core.roles import is_staff_side
 from declarations import services as declaration_services
 from declarations.models import Declaration
-from declarations.selectors import open_correction
+from declarations.selectors import declaration_get_for_user, open_correction
 from letters.selectors import letters_for_subject
 
 from . import services
@@ -58,23 +58,13 @@ class DeclarationForm(forms.ModelForm):
         return cleaned
 
 
-def declaration_for_user(user, pk: int) -> Declaration:
-    """The company's own declaration, or any for staff; others get 404 (not 403: no leaks)."""
-    declaration = Declaration.objects.select_related("company").filter(pk=pk).first()
-    if declaration is None:
-        raise Http404
-    if is_staff_side(user) or company_id_of_user(user) == declaration.company_id:
-        return declaration
-    raise Http404
-
-
 def _back(pk: int) -> HttpResponse:
     return redirect("portal:declaration", pk=pk)
 
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = declaration_for_user(request.user, pk)
+    declaration = declaration_get_for_user(request.user, pk)
     can_act = company_id_of_user(request.user) == declaration.company_id
     return render(
         request,
@@ -111,7 +101,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def update(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = declaration_for_user(request.user, pk)
+    declaration = declaration_get_for_user(request.user, pk)
     form = DeclarationForm(request.POST)
     if not form.is_valid():
         return form_errors_and_return(request, form, _back(pk))
@@ -128,7 +118,7 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = declaration_for_user(request.user, pk)
+    declaration = declaration_get_for_user(request.user, pk)
     return act_and_return(
         request,
         lambda: services.declaration_process_submit(declaration_id=declaration.pk, by=request.user),
@@ -140,7 +130,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = declaration_for_user(request.user, pk)
+    declaration = declaration_get_for_user(request.user, pk)
     return act_and_return(
         request,
         lambda: services.declaration_process_resubmit(
@@ -154,7 +144,7 @@ def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = declaration_for_user(request.user, pk)
+    declaration = declaration_get_for_user(request.user, pk)
     return act_and_return(
         request,
         lambda: services.declaration_process_withdraw(
@@ -168,7 +158,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def consent(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = declaration_for_user(request.user, pk)
+    declaration = declaration_get_for_user(request.user, pk)
     publish = request.POST.get("publish") == "1"
     return act_and_return(
         request,
