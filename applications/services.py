@@ -19,7 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import company_applicants, company_id_of_user
 from audit.services import event_record
 from audit.transitions import transition_firer
-from core.corrections import correction_deadline, correction_items_clean
+from core.corrections import (
+    correction_answer,
+    correction_deadline,
+    correction_items_clean,
+    correction_open_of,
+    correction_request,
+)
 from core.dates import today_jst
 from core.roles import Role, has_role
 from notifications.services import notify
@@ -367,17 +373,8 @@ def application_return_for_correction(
         application.round.correction_deadline_business_days,
         year_end_closure=application.round.year_end_closure,
     )
-    _fire(
-        application,
-        application.return_for_correction,
-        by=by,
-        role=Role.STAFF,
-        action="return_for_correction",
-        reason=message or "; ".join(items),
-        data={"items": items, "deadline": deadline.isoformat()},
-    )
-    correction = CorrectionRequest.objects.create(
-        application=application, items=items, message=message, deadline=deadline, requested_by=by
+    correction = correction_request(
+        application, fire=_fire, by=by, items=items, message=message, deadline=deadline
     )
     correction_letter_prepare(correction, by=by)
     notify_applicants(
@@ -391,7 +388,7 @@ def application_return_for_correction(
 
 
 def open_correction(application: Application) -> CorrectionRequest | None:
-    return application.correction_requests.filter(answered_at=None).order_by("-pk").first()
+    return correction_open_of(application)
 
 
 @transaction.atomic
@@ -411,11 +408,7 @@ def application_resubmit(*, application_id: int, by: Any, answer: str = "") -> A
         data={"requested_amount": computation.amount},
         requested_amount=computation.amount,
     )
-    correction = open_correction(application)
-    if correction is not None:
-        correction.answer = answer
-        correction.answered_at = timezone.now()
-        correction.save(update_fields=["answer", "answered_at"])
+    correction_answer(application, answer)
     return application
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import company_id_of_user
 from applications.models import Application
+from core.corrections import correction_open_of
 from core.roles import is_staff_side
 
 from .exceptions import NotFound
@@ -73,7 +74,7 @@ def nomination_get_for_user(user: Any, nomination_id: int) -> Nomination:
 
 def open_correction(nomination: Nomination) -> NominationCorrection | None:
     """The unanswered return for correction of the nomination, if any."""
-    return nomination.correction_requests.filter(answered_at=None).order_by("-pk").first()
+    return correction_open_of(nomination)
 
 
 def nominations_in_review(round_id: int) -> QuerySet[Nomination]:

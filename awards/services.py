@@ -29,7 +29,12 @@ from applications.eligibility import company_has_registered_declaration
 from applications.models import Application, Decision
 from audit.services import event_record
 from audit.transitions import transition_firer
-from core.corrections import correction_deadline, correction_items_clean
+from core.corrections import (
+    correction_answer,
+    correction_deadline,
+    correction_items_clean,
+    correction_request,
+)
 from core.dates import JST, end_of_day_jst, today_jst
 from core.roles import Role, has_role
 from notifications.services import notify
@@ -571,17 +576,8 @@ def nomination_return_for_correction(
     deadline = correction_deadline(
         round_.correction_deadline_business_days, year_end_closure=round_.year_end_closure
     )
-    _fire(
-        nomination,
-        nomination.return_for_correction,
-        by=by,
-        role=Role.STAFF,
-        action="return_for_correction",
-        reason=message or "; ".join(items),
-        data={"items": items, "deadline": deadline.isoformat()},
-    )
-    correction = NominationCorrection.objects.create(
-        nomination=nomination, items=items, message=message, deadline=deadline, requested_by=by
+    correction = correction_request(
+        nomination, fire=_fire, by=by, items=items, message=message, deadline=deadline
     )
     correction_letter_prepare(correction, by=by)
     notify_parties(
@@ -613,11 +609,7 @@ def nomination_resubmit(*, nomination_id: int, by: Any, answer: str = "") -> Nom
         data={"cited": [item["reference"] for item in evidence]},
         evidence=evidence,
     )
-    correction = open_correction(nomination)
-    if correction is not None:
-        correction.answer = answer
-        correction.answered_at = timezone.now()
-        correction.save(update_fields=["answer", "answered_at"])
+    correction_answer(nomination, answer)
     return nomination
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .dates import add_business_days, today_jst
 from .errors import ValidationFailed
+from .roles import Role
 
 
 def correction_items_clean(items: Iterable[str]) -> list[str]:
@@ -24,3 +27,43 @@ def correction_items_clean(items: Iterable[str]) -> list[str]:
 def correction_deadline(business_days: int, *, year_end_closure: bool = True) -> dt.date:
     """The answer-by date: that many business days from today in Japan."""
     return add_business_days(today_jst(), business_days, year_end_closure=year_end_closure)
+
+
+def correction_open_of(record: Any) -> Any:
+    """The record's return for correction still waiting for an answer, if any (its
+    corrections are ``record.correction_requests``)."""
+    return record.correction_requests.filter(answered_at=None).order_by("-pk").first()
+
+
+def correction_request(
+    record: Any,
+    *,
+    fire: Callable[..., None],
+    by: Any,
+    items: list[str],
+    message: str,
+    deadline: dt.date,
+) -> Any:
+    """Fire the record's ``return_for_correction`` through its programme's ``fire`` and write
+    the correction; call it inside the locking transaction."""
+    fire(
+        record,
+        record.return_for_correction,
+        by=by,
+        role=Role.STAFF,
+        action="return_for_correction",
+        reason=message or "; ".join(items),
+        data={"items": items, "deadline": deadline.isoformat()},
+    )
+    return record.correction_requests.create(
+        items=items, message=message, deadline=deadline, requested_by=by
+    )
+
+
+def correction_answer(record: Any, answer: str) -> None:
+    """Record the answer on the open correction, when there is one."""
+    correction = correction_open_of(record)
+    if correction is not None:
+        correction.answer = answer
+        correction.answered_at = timezone.now()
+        correction.save(update_fields=["answer", "answered_at"])

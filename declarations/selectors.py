@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.selectors import company_id_of_user
+from core.corrections import correction_open_of
 from core.dates import today_jst
 from core.roles import is_staff_side
 
@@ -40,7 +41,7 @@ def published_declarations() -> QuerySet[Declaration]:
 
 def open_correction(declaration: Declaration) -> DeclarationCorrection | None:
     """The return for correction still waiting for the company's answer, if any."""
-    return declaration.correction_requests.filter(answered_at=None).order_by("-pk").first()
+    return correction_open_of(declaration)
 
 
 def declarations_of_company(company_id: int) -> QuerySet[Declaration]:

@@ -23,7 +23,12 @@ from accounts.models import Company
 from accounts.selectors import company_applicants, company_id_of_user
 from audit.services import event_record
 from audit.transitions import transition_firer
-from core.corrections import correction_deadline, correction_items_clean
+from core.corrections import (
+    correction_answer,
+    correction_deadline,
+    correction_items_clean,
+    correction_request,
+)
 from core.dates import end_of_day_jst, today_jst
 from core.roles import Role, has_role
 from letters.services import number_next
@@ -279,17 +284,8 @@ def declaration_return_for_correction(
     items = correction_items_clean(items)
     declaration = _locked(declaration_id)
     deadline = correction_deadline(correction_days())
-    _fire(
-        declaration,
-        declaration.return_for_correction,
-        by=by,
-        role=Role.STAFF,
-        action="return_for_correction",
-        reason=message or "; ".join(items),
-        data={"items": items, "deadline": deadline.isoformat()},
-    )
-    correction = DeclarationCorrection.objects.create(
-        declaration=declaration, items=items, message=message, deadline=deadline, requested_by=by
+    correction = correction_request(
+        declaration, fire=_fire, by=by, items=items, message=message, deadline=deadline
     )
     correction_letter_prepare(correction, by=by)
     notify_company(
@@ -318,11 +314,7 @@ def declaration_resubmit(*, declaration_id: int, by: Any, answer: str = "") -> D
         action="resubmit",
         reason=answer,
     )
-    correction = open_correction(declaration)
-    if correction is not None:
-        correction.answer = answer
-        correction.answered_at = timezone.now()
-        correction.save(update_fields=["answer", "answered_at"])
+    correction_answer(declaration, answer)
     notify_company(declaration, "declaration_submitted")
     return declaration
 
