@@ -702,6 +702,11 @@ def _ensure_may_decide(panel: ReviewPanel, by: Any) -> None:
                 "after an approver returns it."
             )
         )
+    reviews_closed_ensure(panel)
+
+
+def reviews_closed_ensure(panel: ReviewPanel) -> None:
+    """The committee decides once every review is in or the review deadline has passed."""
     still_open = ReviewAssignment.objects.filter(item__panel=panel, status=Status.ASSIGNED)
     if not panel.is_past_deadline and still_open.exists():
         raise InvalidState(

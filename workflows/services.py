@@ -38,8 +38,8 @@ from letters.models import LetterBatch
 from letters.services import letter_batch_create
 from payments.models import Payable
 from payments.services import payment_claim
-from screening.committee import item_withdraw
-from screening.models import ReviewAssignment, ReviewPanel
+from screening.committee import item_withdraw, reviews_closed_ensure
+from screening.models import ReviewPanel
 
 from .flows import CommitteeFlow, DeclarationFlow, LetterBatchFlow, NominationFlow, SubsidyFlow
 from .models import CommitteeProcess
@@ -337,17 +337,7 @@ def committee_process_start(*, panel_id: int, by: Any) -> Any:
         raise InvalidState(_("The committee's decision is already open."))
     nomination_ids = panel.items.values_list("object_id", flat=True)
     timers_fire_due(subjects=(Nomination, list(nomination_ids)))
-    still_open = ReviewAssignment.objects.filter(
-        item__panel=panel, status=ReviewAssignment.Status.ASSIGNED
-    ).count()
-    if still_open and not panel.is_past_deadline:
-        raise InvalidState(
-            _(
-                "%(count)s reviews are still open: open the decision when every review is in "
-                "or the review deadline has passed."
-            )
-            % {"count": still_open}
-        )
+    reviews_closed_ensure(panel)
     return CommitteeFlow.start.run(subject_id=panel_id)
 
 
