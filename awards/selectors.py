@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import company_id_of_user
@@ -13,7 +14,7 @@ from core.corrections import correction_open_of
 from core.roles import is_staff_side
 
 from .exceptions import NotFound
-from .models import Nomination, NominationCorrection
+from .models import AwardRound, Nomination, NominationCorrection
 
 # A subsidy counts as completed once its amount is confirmed (額の確定) or it has been paid.
 COMPLETED_APPLICATION_STATUSES = (Application.Status.CONFIRMED, Application.Status.PAID)
@@ -79,3 +80,9 @@ def open_correction(nomination: Nomination) -> NominationCorrection | None:
 
 def nominations_in_review(round_id: int) -> QuerySet[Nomination]:
     return Nomination.objects.filter(round_id=round_id, status=Nomination.Status.IN_REVIEW)
+
+
+def award_rounds_open() -> QuerySet[AwardRound]:
+    """Rounds taking nominations now (``AwardRound.is_open`` as a query)."""
+    now = timezone.now()
+    return AwardRound.objects.filter(nominations_open__lte=now, nominations_close__gt=now)

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,7 +18,12 @@ from accounts.selectors import company_id_of_user
 from audit.selectors import events_for
 from awards import services as award_services
 from awards.models import AwardRound, Nomination
-from awards.selectors import citable_applications, nomination_list_for_user, open_correction
+from awards.selectors import (
+    award_rounds_open,
+    citable_applications,
+    nomination_list_for_user,
+    open_correction,
+)
 from core.errors import KofuError, ValidationFailed
 from core.roles import is_staff_side
 from letters.selectors import letters_for_subject
@@ -50,10 +54,7 @@ class NominationForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        now = timezone.now()
-        self.fields["round"].queryset = AwardRound.objects.filter(
-            nominations_open__lte=now, nominations_close__gt=now
-        )
+        self.fields["round"].queryset = award_rounds_open()
 
 
 class DocumentForm(forms.Form):
