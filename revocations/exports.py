@@ -8,7 +8,6 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -24,33 +23,6 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 AMOUNT_COLUMNS = ("repayment_amount", "repaid", "principal_outstanding", "interest", "total")
 
 Status = Revocation.Status
-
-
-def repayment_orders() -> QuerySet[Revocation]:
-    """Decided revocations that ordered a repayment: open ones first, by deadline."""
-    return (
-        Revocation.objects.filter(status__in=[Status.ORDERED, Status.SETTLED])
-        .filter(repayment_amount__gt=0)
-        .select_related("application__company", "application__round")
-        .prefetch_related("receipts")
-        .annotate(
-            open_first=Case(
-                When(status=Status.ORDERED, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("open_first", "repayment_deadline", "id")
-    )
-
-
-def revocations_awaiting_decision() -> QuerySet[Revocation]:
-    """Prepared revocations an approver has still to decide, oldest first."""
-    return (
-        Revocation.objects.filter(status=Status.PREPARED)
-        .select_related("application__company", "prepared_by")
-        .order_by("prepared_at", "id")
-    )
 
 
 def _local_date(moment: dt.datetime | None) -> dt.date | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet, Sum, Value
+from django.db.models import Case, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from applications.models import Application, Decision
@@ -113,4 +113,31 @@ def revocations_outstanding() -> QuerySet[Revocation]:
         .select_related("application__company", "application__round", "letter")
         .annotate(repaid=Coalesce(Sum("receipts__amount"), Value(0)))
         .order_by("repayment_deadline", "id")
+    )
+
+
+def repayment_orders() -> QuerySet[Revocation]:
+    """Decided revocations that ordered a repayment: open ones first, by deadline."""
+    return (
+        Revocation.objects.filter(status__in=[Revocation.Status.ORDERED, Revocation.Status.SETTLED])
+        .filter(repayment_amount__gt=0)
+        .select_related("application__company", "application__round")
+        .prefetch_related("receipts")
+        .annotate(
+            open_first=Case(
+                When(status=Revocation.Status.ORDERED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("open_first", "repayment_deadline", "id")
+    )
+
+
+def revocations_awaiting_decision() -> QuerySet[Revocation]:
+    """Prepared revocations an approver has still to decide, oldest first."""
+    return (
+        Revocation.objects.filter(status=Revocation.Status.PREPARED)
+        .select_related("application__company", "prepared_by")
+        .order_by("prepared_at", "id")
     )

@@ -24,7 +24,7 @@ from core.dates import today_jst
 from core.errors import KofuError
 from core.roles import Role, has_role, is_staff_side
 
-from . import exports, services
+from . import exports, selectors, services
 from .models import Revocation
 from .selectors import grant_decision_in_force, payment_received, repayment_due
 
@@ -92,14 +92,14 @@ def repayments(request: HttpRequest) -> HttpResponse:
     """Repayment orders with what is due today, open ones first; revocations awaiting a decision."""
     _ensure_reader(request)
     today = today_jst()
-    rows = [exports.repayment_row(revocation, today) for revocation in exports.repayment_orders()]
+    rows = [exports.repayment_row(revocation, today) for revocation in selectors.repayment_orders()]
     return render(
         request,
         "revocations/repayments.html",
         {
             "rows": rows,
             "today": today,
-            "awaiting": exports.revocations_awaiting_decision(),
+            "awaiting": selectors.revocations_awaiting_decision(),
             "outstanding_total": sum(row["total"] for row in rows),
         },
     )
@@ -110,7 +110,7 @@ def repayments_xlsx(request: HttpRequest) -> HttpResponse:
     _ensure_reader(request)
     today = today_jst()
     return _download(
-        exports.repayments_xlsx(exports.repayment_orders(), today),
+        exports.repayments_xlsx(selectors.repayment_orders(), today),
         exports.XLSX_CONTENT_TYPE,
         f"repayments-{today:%Y-%m-%d}.xlsx",
     )
