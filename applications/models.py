@@ -169,8 +169,17 @@ class Application(ConcurrentTransitionMixin, models.Model):
     requested_amount = models.PositiveBigIntegerField(_("requested amount (yen)"), null=True)
     decided_amount = models.PositiveBigIntegerField(_("granted amount (yen)"), null=True)
     confirmed_amount = models.PositiveBigIntegerField(_("confirmed amount (yen)"), null=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
     decided_on = models.DateField(_("grant decision date"), null=True, blank=True)
+    # Milestones: when each stage was last completed, set by the transitions. They let the KPI
+    # report measure processing times without replaying the audit log.
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    documents_accepted_at = models.DateTimeField(_("documents accepted"), null=True, blank=True)
+    screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    results_submitted_at = models.DateTimeField(_("results reported"), null=True, blank=True)
+    results_checked_at = models.DateTimeField(_("results checked"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("amount confirmed"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     screened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -239,7 +248,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         permission=role_required(Role.STAFF),
     )
     def accept_documents(self) -> None:
-        pass
+        self.documents_accepted_at = timezone.now()
 
     @transition(
         status,
@@ -249,6 +258,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def record_screening(self, *, by_user: object) -> None:
         self.screened_by = by_user
+        self.screened_at = timezone.now()
 
     @transition(
         status,
@@ -259,6 +269,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def grant(self, *, amount: int, decided_on: dt.date) -> None:
         self.decided_amount = amount
         self.decided_on = decided_on
+        self.decided_at = timezone.now()
 
     @transition(
         status,
@@ -268,12 +279,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def reject(self, *, decided_on: dt.date) -> None:
         self.decided_on = decided_on
+        self.decided_at = timezone.now()
 
     @transition(
         status, source=Status.GRANTED, target=Status.RESULTS_SUBMITTED, permission=company_member
     )
     def report_results(self) -> None:
-        pass
+        self.results_submitted_at = timezone.now()
 
     @transition(
         status,
@@ -292,6 +304,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def accept_results(self, *, by_user: object) -> None:
         self.results_checked_by = by_user
+        self.results_checked_at = timezone.now()
 
     @transition(
         status,
@@ -301,6 +314,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def confirm_amount(self, *, amount: int) -> None:
         self.confirmed_amount = amount
+        self.confirmed_at = timezone.now()
 
     @transition(
         status,
@@ -309,7 +323,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         permission=role_required(Role.FINANCE),
     )
     def mark_paid(self) -> None:
-        pass
+        self.paid_at = timezone.now()
 
     @transition(
         status,
