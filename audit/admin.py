@@ -6,6 +6,7 @@ from .models import AuditEvent
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = [
+        "seq",
         "occurred_at",
         "actor",
         "actor_role",
@@ -16,7 +17,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         "to_status",
     ]
     list_filter = ["action", "actor_role", "subject_type"]
-    search_fields = ["subject_id", "reason"]
+    search_fields = ["subject_id", "reason", "request_id"]
 
     def has_add_permission(self, request):
         return False

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,7 +12,9 @@ class AppendOnlyError(Exception):
 class AuditEvent(models.Model):
     """One thing that happened: who (user and role), what, when (UTC), why, on what.
 
-    Rows are only ever inserted; saving an existing row or deleting one raises.
+    Rows are only ever inserted; saving an existing row or deleting one raises. Right after
+    the inserting transaction commits, each row is sealed once into a hash chain (``seq``,
+    ``prev_hash``, ``entry_hash``; see ``audit.chain``).
     """
 
     occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
@@ -31,10 +34,24 @@ class AuditEvent(models.Model):
     to_status = models.CharField(max_length=30, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    request_id = models.CharField(
+        _("request"),
+        max_length=64,
+        blank=True,
+        help_text=_("The web request (or background job) the event came from."),
+    )
+    seq = models.BigIntegerField(_("chain position"), unique=True, null=True, blank=True)
+    prev_hash = models.CharField(_("previous entry's hash"), max_length=64, blank=True)
+    entry_hash = models.CharField(_("entry hash"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["occurred_at", "id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "occurred_at"]),
+            models.Index(fields=["request_id"], name="audit_event_request"),
+            # the sealer's lookup: few rows are ever unsealed, so the index stays tiny
+            models.Index(fields=["id"], condition=Q(seq=None), name="audit_event_unsealed"),
+        ]
         verbose_name = _("audit event")
 
     def __str__(self) -> str:

@@ -6,6 +6,8 @@ from django.db import models
 
 from core.roles import Role
 
+from .chain import seal_after_commit
+from .context import current_request_id
 from .models import AuditEvent
 
 SubjectRef = tuple[str, str]  # ("applications.application", "42")
@@ -29,9 +31,11 @@ def event_record(
     """Append one audit event; call it inside the transaction that makes the change.
 
     ``subject`` is the record the event is about, or its (label, id) when only that is known.
+    The event carries the current request's (or job's) id and is sealed into the hash chain
+    once the transaction commits.
     """
     subject_type, subject_id = subject if isinstance(subject, tuple) else subject_ref(subject)
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=by,
         actor_role=role.value,
         action=action,
@@ -41,4 +45,7 @@ def event_record(
         to_status=to_status,
         reason=reason,
         data=data or {},
+        request_id=current_request_id(),
     )
+    seal_after_commit()
+    return event

@@ -43,7 +43,11 @@ INSTALLED_APPS = [
     "payments",
     "revocations",
     "awards",
+    "outcomes",
     "workflows",
+    "history",
+    "traces",
+    "kpis",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditContextMiddleware",
+    "history.middleware.HistoryContextMiddleware",
     "accounts.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -208,3 +214,58 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# --- audit trail and data-change history (issue 6) ---
+# Row history (before/after values, bulk updates included) is written by PostgreSQL triggers
+# (django-pghistory). The triggers are installed after each `migrate` rather than through
+# migrations, so the tracked apps keep their own migrations and SQLite runs none of it.
+INSTALLED_APPS += ["pgtrigger", "pghistory"]
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+# history rows are plain data: their status copies are not FSM-protected
+PGHISTORY_EXCLUDE_FIELD_KWARGS = {"django_fsm.FSMField": ["protected"]}
+# `audit_verify` fails on an event left unsealed for longer than this (sealing runs right
+# after each commit; the `audit-seal` job catches up after a crash in between).
+KOFU_AUDIT_UNSEALED_GRACE_MINUTES = env.int("KOFU_AUDIT_UNSEALED_GRACE_MINUTES", default=10)
+# Saving or deleting one of these records writes an audit event with the changed fields;
+# so do changes to a user's groups, permissions and is_active / is_staff / is_superuser.
+KOFU_AUDITED_CONFIG_MODELS = [
+    "applications.SubsidyRound",
+    "applications.CostType",
+    "applications.DocumentType",
+    "awards.AwardRound",
+    "screening.Rubric",
+    "screening.Criterion",
+    "screening.ReviewPanel",
+    "auth.Group",
+]
+CELERY_BEAT_SCHEDULE["audit-seal"] = {"task": "audit.tasks.events_seal_task", "schedule": 300.0}
+
+# --- outcome reports (issue 6) ---
+# The outcome report (効果報告) is due this many months after the subsidy is paid; reminders go
+# out from this many business days before the due date, then weekly while it is overdue.
+KOFU_OUTCOME_REPORT_MONTHS = env.int("KOFU_OUTCOME_REPORT_MONTHS", default=6)
+KOFU_OUTCOME_REMINDER_BUSINESS_DAYS = env.int("KOFU_OUTCOME_REMINDER_BUSINESS_DAYS", default=10)
+# When a company counts toward the KPI "companies that achieved productivity gains": an accepted
+# outcome report with at least N measures improved by at least P% of their baselines.
+KOFU_PRODUCTIVITY_RULE = {
+    "min_improved_measures": env.int("KOFU_PRODUCTIVITY_MIN_IMPROVED_MEASURES", default=1),
+    "min_improvement_percent": env.str("KOFU_PRODUCTIVITY_MIN_IMPROVEMENT_PERCENT", default="5"),
+}
+
+# --- KPIs (issue 6) ---
+# Targets of the programme's KPIs for the target period (fiscal years April–March, both ends
+# included): promotion declarations registered, companies commended, companies with productivity
+# gains. Subsidy users (活用者数) are counted from KOFU_KPI_SUBSIDY_USERS_SINCE on.
+KOFU_KPI_TARGETS = {
+    "declarations": env.int("KOFU_KPI_TARGET_DECLARATIONS", default=200),
+    "commendations": env.int("KOFU_KPI_TARGET_COMMENDATIONS", default=20),
+    "productivity_gains": env.int("KOFU_KPI_TARGET_PRODUCTIVITY_GAINS", default=100),
+}
+KOFU_KPI_PERIOD = (
+    env.int("KOFU_KPI_PERIOD_FIRST_YEAR", default=2026),
+    env.int("KOFU_KPI_PERIOD_LAST_YEAR", default=2027),
+)
+KOFU_KPI_SUBSIDY_USERS_SINCE = env.int("KOFU_KPI_SUBSIDY_USERS_SINCE", default=2020)
+# The dashboard is computed on request; its page and charts share one result for this long.
+KOFU_KPI_CACHE_SECONDS = env.int("KOFU_KPI_CACHE_SECONDS", default=5)

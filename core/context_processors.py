@@ -5,10 +5,11 @@ from .roles import Role, has_role, is_staff_side
 
 def roles(request: HttpRequest) -> dict[str, bool]:
     """Which work pages the header should offer: staff tasks, committee reviews, the finance
-    pages (finance staff act there; auditors read them)."""
+    pages (finance staff act there; auditors read them), the audit trail."""
     user = getattr(request, "user", None)
     return {
         "is_staff_side": is_staff_side(user),
         "is_reviewer": has_role(user, Role.REVIEWER),
         "is_finance": has_role(user, Role.FINANCE) or has_role(user, Role.AUDITOR),
+        "is_auditor": has_role(user, Role.AUDITOR) or has_role(user, Role.ADMIN),
     }
