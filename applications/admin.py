@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from .models import Application, CostType, Decision, DocumentType, SubsidyRound
+from .models import Application, CostType, Decision, DocumentType, OutcomeMeasure, SubsidyRound
 
 
 @admin.register(SubsidyRound)
 class SubsidyRoundAdmin(admin.ModelAdmin):
     list_display = ["name", "fiscal_year", "opens_at", "closes_at", "budget", "decided_total"]
     readonly_fields = ["decided_total"]
-    filter_horizontal = ["eligible_cost_types", "required_document_types"]
+    filter_horizontal = ["eligible_cost_types", "required_document_types", "outcome_measures"]
     fieldsets = [
         (None, {"fields": ["name", "fiscal_year", "legal_basis"]}),
         ("Window", {"fields": ["opens_at", "closes_at", "results_report_deadline"]}),
@@ -31,6 +31,7 @@ class SubsidyRoundAdmin(admin.ModelAdmin):
                 "fields": [
                     "eligible_cost_types",
                     "required_document_types",
+                    "outcome_measures",
                     "correction_deadline_business_days",
                     "year_end_closure",
                     "requires_declaration",
@@ -43,6 +44,11 @@ class SubsidyRoundAdmin(admin.ModelAdmin):
 @admin.register(CostType, DocumentType)
 class NamedAdmin(admin.ModelAdmin):
     list_display = ["code", "name_ja", "name_en"]
+
+
+@admin.register(OutcomeMeasure)
+class OutcomeMeasureAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ja", "name_en", "unit_ja", "better", "decimal_places", "position"]
 
 
 @admin.register(Application)

@@ -16,6 +16,7 @@ from .selectors import application_get_for_user, application_list_for_user, roun
 from .serializers import (
     ApplicationCreateSerializer,
     ApplicationSerializer,
+    BaselinesInputSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
     SubsidyRoundSerializer,
@@ -30,7 +31,9 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SubsidyRoundSerializer
 
     def get_queryset(self):
-        return round_list_open().prefetch_related("eligible_cost_types", "required_document_types")
+        return round_list_open().prefetch_related(
+            "eligible_cost_types", "required_document_types", "outcome_measures"
+        )
 
 
 def _event_rows(application) -> list[dict]:
@@ -66,6 +69,7 @@ class ApplicationDraftViewSet(
             "correction_requests",
             "decisions",
             "actual_costs__cost_type",
+            "baselines__measure",
         )
 
     def get_object(self):
@@ -78,10 +82,24 @@ class ApplicationDraftViewSet(
     @extend_schema(request=ApplicationCreateSerializer, responses={201: ApplicationSerializer})
     def create(self, request: Request) -> Response:
         data = _valid(ApplicationCreateSerializer, request.data)
-        application = services.application_create(
-            round_id=data["round"], by=request.user, plan_summary=data["plan_summary"]
+        application = services.application_create_with_baselines(
+            round_id=data["round"],
+            by=request.user,
+            plan_summary=data["plan_summary"],
+            baselines=data["baselines"],
         )
         return self._detail(application.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=BaselinesInputSerializer, responses={200: ApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def baselines(self, request: Request, pk: str) -> Response:
+        """The baselines (現状値) of the round's outcome measures; codes left out keep theirs."""
+        application = self.get_object()
+        data = _valid(BaselinesInputSerializer, request.data)
+        services.baselines_set(
+            application_id=application.pk, values=data["values"], by=request.user
+        )
+        return self._detail(application.pk)
 
     @extend_schema(request=TrainingLineInputSerializer, responses={201: TrainingLineSerializer})
     @action(detail=True, methods=["post"], url_path="training-lines")

@@ -1,6 +1,7 @@
 from core.errors import InvalidState, KofuError, NotAllowed, ValidationFailed
 
 __all__ = [
+    "BaselinesMissing",
     "BudgetExceeded",
     "InvalidState",
     "MissingDocuments",
@@ -22,6 +23,10 @@ class WindowClosed(SubmissionRefused):
 
 class MissingDocuments(SubmissionRefused):
     code = "documents_missing"
+
+
+class BaselinesMissing(SubmissionRefused):
+    code = "baselines_missing"
 
 
 class DeclarationRequired(SubmissionRefused):

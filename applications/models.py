@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
@@ -52,6 +53,40 @@ class DocumentType(_Named):
         verbose_name = _("document type")
 
 
+class OutcomeMeasure(_Named):
+    """A before/after measure of a company's productivity (効果測定指標) a round may ask for:
+    the baseline at application time, the value in the outcome report after payment."""
+
+    class Better(models.TextChoices):
+        HIGHER = "higher", _("higher is better")
+        LOWER = "lower", _("lower is better")
+
+    unit_ja = models.CharField(_("unit (Japanese)"), max_length=30)
+    unit_en = models.CharField(_("unit (English)"), max_length=30)
+    better = models.CharField(_("direction of improvement"), max_length=10, choices=Better.choices)
+    decimal_places = models.PositiveSmallIntegerField(
+        _("decimal places"), default=0, help_text=_("0 for whole numbers (counts, yen); at most 2.")
+    )
+    position = models.PositiveSmallIntegerField(_("position in forms"), default=0)
+
+    class Meta(_Named.Meta):
+        verbose_name = _("outcome measure")
+        ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decimal_places__lte=2), name="outcome_measure_decimal_places"
+            )
+        ]
+
+    @property
+    def unit(self) -> str:
+        return self.unit_en if (get_language() or "ja").startswith("en") else self.unit_ja
+
+    def quantize(self, value: Decimal) -> Decimal:
+        """``value`` with this measure's decimal places (stored values carry two)."""
+        return value.quantize(Decimal(1).scaleb(-self.decimal_places))
+
+
 class SubsidyRound(models.Model):
     """A call (公募) of the training subsidy: its window, budget and grant rules."""
 
@@ -73,6 +108,14 @@ class SubsidyRound(models.Model):
     eligible_cost_types = models.ManyToManyField(CostType, verbose_name=_("eligible cost types"))
     required_document_types = models.ManyToManyField(
         DocumentType, verbose_name=_("required documents"), blank=True
+    )
+    outcome_measures = models.ManyToManyField(
+        OutcomeMeasure,
+        verbose_name=_("outcome measures"),
+        blank=True,
+        help_text=_(
+            "Reported with a baseline at application and again in the outcome report after payment."
+        ),
     )
     correction_deadline_business_days = models.PositiveSmallIntegerField(
         _("correction deadline (business days)"), default=10
@@ -339,6 +382,35 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def withdraw(self) -> None:
         pass
+
+
+# A measure's values carry at most two decimal places (OutcomeMeasure.decimal_places).
+MEASURE_VALUE_DIGITS = {"max_digits": 18, "decimal_places": 2}
+
+
+class Baseline(models.Model):
+    """A measure's value before the training, given with the application (現状値)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="baselines")
+    measure = models.ForeignKey(OutcomeMeasure, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("baseline"), **MEASURE_VALUE_DIGITS)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["measure__position", "measure__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "measure"], name="baseline_one_per_measure"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="baseline_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code}={self.value} for application {self.application_id}"
+
+    @property
+    def shown(self) -> Decimal:
+        return self.measure.quantize(self.value)
 
 
 class TrainingLine(models.Model):

@@ -3,12 +3,38 @@ from rest_framework import serializers
 from .models import (
     ActualCost,
     Application,
+    Baseline,
     CorrectionRequest,
     Decision,
     Document,
+    OutcomeMeasure,
     SubsidyRound,
     TrainingLine,
 )
+
+
+class OutcomeMeasureSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    unit = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = OutcomeMeasure
+        fields = ["code", "name", "unit", "better", "decimal_places"]
+
+
+class BaselineSerializer(serializers.ModelSerializer):
+    measure = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Baseline
+        fields = ["measure", "value"]
+
+
+class BaselinesInputSerializer(serializers.Serializer):
+    values = serializers.DictField(
+        child=serializers.CharField(),
+        help_text='By measure code, e.g. {"overtime_hours": "22.5", "annual_sales": "180000000"}.',
+    )
 
 
 class SubsidyRoundSerializer(serializers.ModelSerializer):
@@ -16,6 +42,7 @@ class SubsidyRoundSerializer(serializers.ModelSerializer):
     required_document_types = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="code"
     )
+    outcome_measures = OutcomeMeasureSerializer(many=True, read_only=True)
 
     class Meta:
         model = SubsidyRound
@@ -34,6 +61,7 @@ class SubsidyRoundSerializer(serializers.ModelSerializer):
             "rounding_unit",
             "eligible_cost_types",
             "required_document_types",
+            "outcome_measures",
             "correction_deadline_business_days",
             "results_report_deadline",
             "requires_declaration",
@@ -138,6 +166,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     correction_requests = CorrectionRequestSerializer(many=True, read_only=True)
     decisions = DecisionSerializer(many=True, read_only=True)
     actual_costs = ActualCostSerializer(many=True, read_only=True)
+    baselines = BaselineSerializer(many=True, read_only=True)
 
     class Meta:
         model = Application
@@ -160,6 +189,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "correction_requests",
             "decisions",
             "actual_costs",
+            "baselines",
         ]
         read_only_fields = fields
 
@@ -167,3 +197,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
 class ApplicationCreateSerializer(serializers.Serializer):
     round = serializers.IntegerField()
     plan_summary = serializers.CharField(required=False, allow_blank=True, default="")
+    baselines = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        default=dict,
+        help_text="The baselines of the round's outcome measures, by measure code.",
+    )

@@ -33,6 +33,7 @@ from notifications.services import notify
 from .calculation import CostLine, SubsidyComputation, SubsidyRule, subsidy_compute
 from .eligibility import company_has_registered_declaration
 from .exceptions import (
+    BaselinesMissing,
     BudgetExceeded,
     DeclarationRequired,
     InvalidState,
@@ -45,9 +46,11 @@ from .exceptions import (
 )
 from .labels import action_label
 from .letters import correction_letter_prepare, decision_letter_prepare
+from .measures import baselines_missing, measures_clean, round_measures
 from .models import (
     ActualCost,
     Application,
+    Baseline,
     CorrectionRequest,
     CostType,
     Decision,
@@ -171,6 +174,17 @@ def application_create(*, round_id: int, by: Any, plan_summary: str = "") -> App
     return application
 
 
+@transaction.atomic
+def application_create_with_baselines(
+    *, round_id: int, by: Any, plan_summary: str = "", baselines: dict[str, Any]
+) -> Application:
+    """Start a draft and record its baselines in one go (the API's create): all or nothing."""
+    application = application_create(round_id=round_id, by=by, plan_summary=plan_summary)
+    if baselines:
+        baselines_set(application_id=application.pk, values=baselines, by=by)
+    return application
+
+
 @dataclass(frozen=True)
 class TrainingLineInput:
     trainee_name: str
@@ -234,6 +248,28 @@ def training_line_remove(*, application_id: int, line_id: int, by: Any) -> None:
     event_record(
         application, "training_line_remove", by=by, role=Role.APPLICANT, data={"line_id": line_id}
     )
+
+
+@transaction.atomic
+def baselines_set(*, application_id: int, values: dict[str, Any], by: Any) -> list[Baseline]:
+    """Record the baselines (現状値) of the round's outcome measures, by measure code; a code
+    left out keeps its value. Returns every baseline of the application."""
+    application = _locked(application_id)
+    _ensure_editable_by_applicant(application, by)
+    cleaned = measures_clean(round_measures(application), values, field="baselines", complete=False)
+    for measure, value in cleaned.items():
+        Baseline.objects.update_or_create(
+            application=application, measure=measure, defaults={"value": value}
+        )
+    if cleaned:
+        event_record(
+            application,
+            "baselines_set",
+            by=by,
+            role=Role.APPLICANT,
+            data={measure.code: str(value) for measure, value in cleaned.items()},
+        )
+    return list(application.baselines.select_related("measure"))
 
 
 UPLOAD_STAGE_STATUSES = {
@@ -324,6 +360,13 @@ def _ensure_submittable(application: Application) -> SubsidyComputation:
             _("Attach the required documents before submitting: %(names)s.")
             % {"names": "、".join(doc_type.name for doc_type in missing)},
             field="documents",
+        )
+    without_baseline = baselines_missing(application)
+    if without_baseline:
+        raise BaselinesMissing(
+            _("Enter the current value (baseline) of every outcome measure: %(names)s.")
+            % {"names": "、".join(measure.name for measure in without_baseline)},
+            field="baselines",
         )
     return planned_subsidy(application)
 

@@ -37,6 +37,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "applications.screen_application",
         "applications.check_results",
         "applications.view_application",
+        "outcomes.check_outcome_report",
         "declarations.check_declaration",
         "awards.check_nomination",
         "screening.manage_panel",

@@ -16,6 +16,8 @@ from core.dates import end_of_day_jst
 from declarations.models import Declaration
 from declarations.selectors import open_correction as declaration_open_correction
 from declarations.services import declaration_expire, declaration_lapse
+from outcomes.models import OutcomeReport
+from outcomes.selectors import outcome_report_of_application
 from screening.committee import (
     assignment_miss,
     review_assignments_open,
@@ -42,7 +44,7 @@ Status = Application.Status
 class SubsidyFlow(Casework, flow.Flow):
     """Training subsidy
 
-    人材育成支援補助金: from submission to payment.
+    人材育成支援補助金: from submission to payment and the outcome report.
     """
 
     process_class = SubsidyProcess
@@ -89,10 +91,28 @@ class SubsidyFlow(Casework, flow.Flow):
     await_payment = (
         flow.Handle(this.on_paid)
         .Annotation(title=_("Paid by bank transfer"), summary_template=TASK_SUMMARY)
-        .Next(this.paid)
+        .Next(this.outcome_report_requested)
+    )
+    # A round with outcome measures asks for the outcome report (効果報告) after payment.
+    outcome_report_requested = (
+        flow.If(this.is_outcome_report_open).Then(this.await_outcome_report).Else(this.paid)
+    )
+    await_outcome_report = (
+        flow.Handle(this.on_outcome_reported)
+        .Annotation(title=_("Company reports outcomes (効果報告)"), summary_template=TASK_SUMMARY)
+        .Next(this.check_outcome_report)
+    )
+    check_outcome_report = staff_step(
+        step_table.CHECK_OUTCOME_REPORT.title, "outcomes.check_outcome_report"
+    ).Next(this.outcome_report_accepted)
+    outcome_report_accepted = (
+        flow.If(this.is_outcome_report_accepted)
+        .Then(this.outcomes_reported)
+        .Else(this.await_outcome_report)
     )
 
     paid = flow.End()
+    outcomes_reported = flow.End()
     rejected = flow.End()
 
     def subject_lapse(self, subject_id: int) -> Any:
@@ -115,6 +135,20 @@ class SubsidyFlow(Casework, flow.Flow):
 
     def on_paid(self, activation) -> None:
         """Completed when the bank reports the transfer paid (payments' reconciliation)."""
+
+    def _outcome_report(self, activation) -> OutcomeReport | None:
+        return outcome_report_of_application(activation.process.subject_id)
+
+    def is_outcome_report_open(self, activation) -> bool:
+        report = self._outcome_report(activation)
+        return report is not None and report.status in OutcomeReport.OPEN
+
+    def is_outcome_report_accepted(self, activation) -> bool:
+        report = self._outcome_report(activation)
+        return report is not None and report.status == OutcomeReport.Status.ACCEPTED
+
+    def on_outcome_reported(self, activation, perform) -> None:
+        perform()
 
 
 class DeclarationFlow(Casework, flow.Flow):

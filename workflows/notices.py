@@ -22,6 +22,8 @@ from declarations.models import Declaration
 from declarations.selectors import open_correction as declaration_open_correction
 from declarations.services import notify_company
 from notifications.services import notify, reminder_once
+from outcomes.selectors import outcome_reports_due
+from outcomes.services import notify_company as notify_reporting_company
 from screening.committee import review_reminders_send
 
 from .steps import Step
@@ -111,6 +113,20 @@ def reminders_results_due(*, today: dt.date) -> int:
     )
 
 
+def reminders_outcome_reports(*, today: dt.date) -> dict[str, int]:
+    """Outcome reports due within the reminder window: one reminder per report (and due date);
+    overdue ones: one a week (ISO week) until they arrive."""
+    horizon = add_business_days(today, settings.KOFU_OUTCOME_REMINDER_BUSINESS_DAYS)
+    year, week, _weekday = today.isocalendar()
+    sent = {"outcome_report_due": 0, "outcome_report_overdue": 0}
+    for report in outcome_reports_due(until=horizon):
+        overdue = report.is_overdue(today)
+        kind = "outcome_report_overdue" if overdue else "outcome_report_due"
+        key = f"{kind}:{report.pk}:" + (f"{year}-W{week:02d}" if overdue else str(report.due_on))
+        sent[kind] += _once(key, lambda r=report, k=kind: notify_reporting_company(r, k))
+    return sent
+
+
 def _overdue_tasks(today: dt.date, limit: int) -> list[Task]:
     waiting = Task.objects.filter(
         flow_task_type="HUMAN", status__in=("NEW", "ASSIGNED")
@@ -159,4 +175,5 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
         "results_due": reminders_results_due(today=today),
         "task_overdue": reminders_task_overdue(today=today),
         "review_due": review_reminders_send(now=now),
+        **reminders_outcome_reports(today=today),
     }

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import company_id_of_user
 from applications import services as application_services
-from applications.models import Application, CostType, DocumentType
+from applications.measures import round_measures
+from applications.models import Application, CostType, DocumentType, OutcomeMeasure
 from applications.selectors import (
     application_get_for_user,
     application_list_for_user,
@@ -29,6 +30,7 @@ from core.errors import KofuError
 from core.roles import Role, has_role, is_staff_side
 from declarations.selectors import declarations_of_company
 from letters.selectors import letters_for_subject
+from outcomes.selectors import outcome_reports_of
 from payments.models import AccountType
 from payments.selectors import payable_for_application, payee_accounts_for_user
 from payments.services import payee_account_register
@@ -76,6 +78,30 @@ class ActualCostForm(forms.Form):
 
 
 ActualCostFormSet = forms.formset_factory(ActualCostForm, extra=3, min_num=1, validate_min=True)
+
+
+def measure_field(measure: OutcomeMeasure, **kwargs: Any) -> forms.DecimalField:
+    """A number input for one outcome measure, with its unit and decimal places."""
+    return forms.DecimalField(
+        label=f"{measure.name} ({measure.unit})",
+        min_value=0,
+        max_digits=18,
+        decimal_places=measure.decimal_places,
+        widget=forms.NumberInput(attrs={"step": str(10**-measure.decimal_places)}),
+        **kwargs,
+    )
+
+
+class BaselinesForm(forms.Form):
+    """The baselines (現状値) of the round's outcome measures; a blank one stays as it was."""
+
+    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="baselines", **kwargs)
+        current = {b.measure_id: b.shown for b in application.baselines.select_related("measure")}
+        for measure in round_measures(application):
+            self.fields[measure.code] = measure_field(
+                measure, required=False, initial=current.get(measure.pk)
+            )
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -136,6 +162,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "payable": payable_for_application(application.pk),
             "can_revoke": has_role(request.user, Role.STAFF)
             and application.status in Application.REVOCABLE,
+            "baselines": application.baselines.select_related("measure"),
+            "baselines_form": BaselinesForm(application=application),
+            "outcome_reports": outcome_reports_of(application),
         },
     )
 
@@ -178,6 +207,24 @@ def add_line(request: HttpRequest, pk: int) -> HttpResponse:
             application_id=application.pk, line=line, by=request.user
         ),
         _("Line added."),
+    )
+
+
+@login_required
+@require_POST
+def baselines(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_get_for_user(request.user, pk)
+    form = BaselinesForm(request.POST, application=application)
+    if not form.is_valid():
+        return _form_errors(request, pk, form)
+    values = {code: value for code, value in form.cleaned_data.items() if value is not None}
+    return _act(
+        request,
+        pk,
+        lambda: application_services.baselines_set(
+            application_id=application.pk, values=values, by=request.user
+        ),
+        _("Baselines saved."),
     )
 
 
@@ -318,6 +365,7 @@ urlpatterns = [
     path("applications/<int:pk>/", detail, name="detail"),
     path("applications/<int:pk>/lines/", add_line, name="add_line"),
     path("applications/<int:pk>/documents/", upload, name="upload"),
+    path("applications/<int:pk>/baselines/", baselines, name="baselines"),
     path("applications/<int:pk>/submit/", submit, name="submit"),
     path("applications/<int:pk>/resubmit/", resubmit, name="resubmit"),
     path("applications/<int:pk>/withdraw/", withdraw, name="withdraw"),

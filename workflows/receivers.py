@@ -1,6 +1,6 @@
 """The flows follow what happens below them: the committee's reviews move the nominations'
-review tasks; the bank's report of a paid transfer ends the subsidy's process; revoking the
-grant cancels a process still running."""
+review tasks; the bank's report of a paid transfer asks for the outcome report (or ends the
+subsidy's process); revoking the grant cancels a process still running."""
 
 from __future__ import annotations
 

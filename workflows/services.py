@@ -4,6 +4,7 @@ transaction, so a refused action leaves neither half-done."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,6 +23,7 @@ from applications.services import (
     application_resubmit,
     application_submit,
     application_withdraw,
+    lock_application,
     results_report,
 )
 from awards.models import AwardRound, Nomination
@@ -31,12 +33,16 @@ from awards.services import (
     nomination_withdraw,
     nominations_conclude,
 )
+from core.dates import JST, today_jst
 from core.roles import Role, has_role
 from declarations.models import Declaration
 from declarations.services import declaration_resubmit, declaration_submit, declaration_withdraw
 from letters.models import LetterBatch
 from letters.services import letter_batch_create
-from payments.models import Payable
+from outcomes.models import OutcomeReport
+from outcomes.selectors import outcome_report_get_for_user
+from outcomes.services import outcome_report_open, outcome_report_submit
+from payments.models import Payable, Payment
 from payments.services import payment_claim
 from screening.committee import item_withdraw, reviews_closed_ensure
 from screening.models import ReviewPanel
@@ -135,11 +141,45 @@ def subsidy_claim_payment(*, application_id: int, by: Any, account_id: int) -> P
     )
 
 
+def _paid_on(application_id: int) -> dt.date:
+    """The transfer date of the application's payment (the day the money arrived)."""
+    payment = (
+        Payment.objects.filter(application_id=application_id).select_related("item__batch").first()
+    )
+    if payment is None:
+        return today_jst()
+    if payment.item is not None:
+        return payment.item.batch.transfer_date
+    return payment.released_at.astimezone(JST).date()
+
+
+@transaction.atomic
 def subsidy_paid(*, application_id: int) -> None:
-    """The bank reported the transfer paid: the application's process ends."""
+    """The bank reported the transfer paid: the company owes its outcome report if the round
+    asks for one, and the process waits for it; otherwise the process ends. Safe to repeat."""
+    application = lock_application(application_id)
+    outcome_report_open(application=application, paid_on=_paid_on(application_id))
     task = active_task(application_id, "await_payment")
     if task is not None:
         SubsidyFlow.await_payment.run(task)
+
+
+def subsidy_outcome_report_submit(
+    *, report_id: int, by: Any, values: dict[str, Any], comment: str = ""
+) -> OutcomeReport:
+    """The company reports its outcomes (効果報告); staff then check the report."""
+    report = outcome_report_get_for_user(by, report_id)
+    if active_task(report.application_id, "await_outcome_report") is None:
+        raise InvalidState(
+            _("This outcome report is %(status)s; it cannot be submitted now.")
+            % {"status": report.get_status_display()}
+        )
+    return _run_handle(
+        SubsidyFlow,
+        "await_outcome_report",
+        report.application_id,
+        lambda: outcome_report_submit(report_id=report.pk, values=values, comment=comment, by=by),
+    )
 
 
 @transaction.atomic

@@ -27,6 +27,14 @@ from awards.services import (
 )
 from core.roles import Role
 from declarations.services import declaration_register, declaration_return_for_correction
+from outcomes.exceptions import InvalidState
+from outcomes.models import OutcomeReport
+from outcomes.selectors import (
+    outcome_report_of_application,
+    productivity_rule,
+    report_improvements,
+)
+from outcomes.services import outcome_report_accept, outcome_report_return
 from screening.committee import (
     committee_approve,
     committee_decide,
@@ -88,6 +96,18 @@ class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("I confirm the amount shown"))
 
 
+class CheckOutcomeReportForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("Outcome report"),
+        choices=[("1", _("accept")), ("0", _("return to the company"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason / what to correct"), required=False, widget=forms.Textarea
+    )
+
+
 def _correction_items(data: dict) -> list[str]:
     items = data.get("items", "")
     return items if isinstance(items, list) else _lines(items)
@@ -144,6 +164,33 @@ def _confirm_amount(application_id: int, by: Any, data: dict) -> Any:
     return amount_confirm(application_id=application_id, by=by)
 
 
+def _outcome_report_of(application_id: int) -> OutcomeReport:
+    report = outcome_report_of_application(application_id)
+    if report is None:
+        raise InvalidState(_("This application has no outcome report to check."))
+    return report
+
+
+def _check_outcome_report(application_id: int, by: Any, data: dict) -> Any:
+    report = _outcome_report_of(application_id)
+    if data["accept"]:
+        return outcome_report_accept(report_id=report.pk, by=by)
+    return outcome_report_return(report_id=report.pk, reason=data.get("reason", ""), by=by)
+
+
+def _outcome_report_context(application: Any) -> dict[str, Any]:
+    """What staff read beside the form: the values against the baselines, under the rule."""
+    report = outcome_report_of_application(application.pk)
+    if report is None:
+        return {}
+    rule = productivity_rule()
+    return {
+        "outcome_report": report,
+        "improvements": report_improvements(report, rule),
+        "productivity_rule": rule,
+    }
+
+
 @dataclass(frozen=True)
 class Step:
     node: str
@@ -151,6 +198,8 @@ class Step:
     form_class: type[forms.Form]
     perform: Callable[[int, Any, dict], Any]
     role: Role
+    # What the step page shows besides the subject's own context, given the subject.
+    context: Callable[[Any], dict[str, Any]] | None = None
 
 
 CHECK_DOCUMENTS = Step(
@@ -165,8 +214,25 @@ CONFIRM_AMOUNT = Step(
     "confirm_amount", _("Confirm amount"), ConfirmForm, _confirm_amount, Role.APPROVER
 )
 
+CHECK_OUTCOME_REPORT = Step(
+    "check_outcome_report",
+    _("Check outcome report"),
+    CheckOutcomeReportForm,
+    _check_outcome_report,
+    Role.STAFF,
+    context=_outcome_report_context,
+)
+
 SUBSIDY_STEPS = {
-    step.node: step for step in (CHECK_DOCUMENTS, SCREEN, DECIDE, CHECK_RESULTS, CONFIRM_AMOUNT)
+    step.node: step
+    for step in (
+        CHECK_DOCUMENTS,
+        SCREEN,
+        DECIDE,
+        CHECK_RESULTS,
+        CONFIRM_AMOUNT,
+        CHECK_OUTCOME_REPORT,
+    )
 }
 
 # --- promotion declaration -----------------------------------------------------------------

@@ -85,6 +85,7 @@ class StepView(mixins.TaskSuccessUrlMixin, generic.FormView):
             events=events_for(subject),
             letters=letters_for_subject(label, subject.pk),
             **SUBJECT_CONTEXT.get(label, lambda subject: {})(subject),
+            **(self.current_step.context(subject) if self.current_step.context else {}),
         )
         return context
 

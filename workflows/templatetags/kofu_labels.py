@@ -13,6 +13,8 @@ from awards import labels as award_labels
 from awards.models import Nomination
 from declarations import labels as declaration_labels
 from declarations.models import Declaration
+from outcomes import labels as outcome_labels
+from outcomes.models import OutcomeReport
 
 register = template.Library()
 
@@ -21,6 +23,7 @@ _PROGRAMMES: dict[str, tuple[dict[str, Any], Any]] = {
     "applications.application": (application_labels.ACTION_LABELS, Application.Status),
     "declarations.declaration": (declaration_labels.ACTION_LABELS, Declaration.Status),
     "awards.nomination": (award_labels.ACTION_LABELS, Nomination.Status),
+    "outcomes.outcomereport": (outcome_labels.ACTION_LABELS, OutcomeReport.Status),
 }
 
 
