@@ -14,10 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q '.[dev]'
 	touch $(STAMP)
 
-## run: install, migrate the SQLite database, load the demo data, fire timers, serve on :8000
+## run: install, migrate the SQLite database, load the demo data and the published figures, fire timers, serve on :8000
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py demo_load
+	$(BIN)/python manage.py seed_figures_load
 	$(BIN)/python manage.py workflow_timer_loop --every 60 & \
 	  trap 'kill $$!' EXIT INT TERM; \
 	  DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -1,7 +1,8 @@
 """``python -m bench``: the workflow throughput benchmark on SQLite and PostgreSQL, each in its
 own subprocess, written to the "Workflow throughput" section of BENCHMARKS.md, and the letters
-benchmark (reportlab beside WeasyPrint), written to its "Letters" section. ``--only letters``
-or ``--only workflow`` runs one of them."""
+benchmark (reportlab beside WeasyPrint), written to its "Letters" section, and the KPI
+dashboard over 100k applications and 1M audit events, written to its "KPIs" section.
+``--only letters``, ``--only workflow`` or ``--only kpis`` runs one of them."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import letters
+from . import kpis, letters
 from .databases import DATABASES, ROOT, Unavailable, WorkerOptions, worker_run
 from .machine import machine_info
 from .report import Run, render_section, write_section
@@ -42,7 +43,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--databases", nargs="+", choices=list(DATABASES), default=list(DATABASES))
     parser.add_argument(
-        "--only", choices=["workflow", "letters"], help="run one benchmark (default: both)"
+        "--only", choices=["workflow", "letters", "kpis"], help="run one benchmark (default: all)"
     )
     parser.add_argument(
         "--letters", type=int, default=letters.Options.letters, help="reportlab letters timed"
@@ -53,6 +54,16 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         default=letters.Options.weasyprint,
         help="WeasyPrint letters timed (about 0.2 s each)",
     )
+    parser.add_argument(
+        "--kpi-applications",
+        type=int,
+        default=kpis.Options.applications,
+        help="applications in the KPI benchmark's database",
+    )
+    parser.add_argument(
+        "--kpi-events", type=int, default=kpis.Options.events, help="audit events in it"
+    )
+    parser.add_argument("--kpi-runs", type=int, default=kpis.Options.runs, help="timed KPI runs")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     return parser.parse_args(argv)
 
@@ -106,6 +117,17 @@ def _letters(args: argparse.Namespace, command: str, when: str) -> int:
     return 0
 
 
+def _kpis(args: argparse.Namespace, command: str, when: str) -> int:
+    options = kpis.Options(args.kpi_applications, args.kpi_events, max(args.kpi_runs, 1))
+    runs = kpis.bench_kpis(options, args.databases)
+    write_section(
+        args.output, kpis.render_section(runs, machine_info(), command, when), kpis.HEADER
+    )
+    print(kpis.summary_line(runs))
+    failed = any(run.get("error") and not run["error"].startswith("PostgreSQL") for run in runs)
+    return 1 if failed else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     args = _arguments(arguments)
@@ -116,5 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         status |= _workflow(args, command, when)
     if args.only in (None, "letters"):
         status |= _letters(args, command, when)
+    if args.only in (None, "kpis"):
+        status |= _kpis(args, command, when)
     print(f"bench: wrote {args.output}")
     return status

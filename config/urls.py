@@ -8,6 +8,7 @@ from viewflow.workflow.flow import FlowAppViewset
 
 from awards.api import PublicCommendationViewSet
 from declarations.api import PublicDeclarationViewSet
+from kpis.api import KpiDashboardViewSet
 from letters.api import LetterBatchViewSet, LetterViewSet
 from letters.views import letter_batch_detail, letter_download
 from notifications import views as notification_views
@@ -17,6 +18,7 @@ from revocations.api import RevocationViewSet
 from screening.api import ConflictViewSet, ReviewViewSet
 from workflows import api as workflow_api
 from workflows import api_programmes, committee_pages, portal, portal_awards, portal_declarations
+from workflows.api_outcomes import OutcomeReportViewSet
 from workflows.flows import (
     CommitteeFlow,
     DeclarationFlow,
@@ -40,8 +42,10 @@ router.register("payables", PayableViewSet, basename="payable")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 router.register("payee-accounts", PayeeAccountViewSet, basename="payee-account")
 router.register("revocations", RevocationViewSet, basename="revocation")
+router.register("outcome-reports", OutcomeReportViewSet, basename="outcome-report")
 router.register("public/declarations", PublicDeclarationViewSet, basename="public-declaration")
 router.register("public/commendations", PublicCommendationViewSet, basename="public-commendation")
+router.register("kpis", KpiDashboardViewSet, basename="kpis")
 
 site = Site(
     title="Kofu",
@@ -77,6 +81,9 @@ urlpatterns = [
     path("awards/", include(("awards.urls", "awards"))),
     path("finance/repayments/", include(("revocations.urls", "revocations"))),
     path("finance/", include(("payments.urls", "finance"))),
+    path("audit/", include(("traces.urls", "traces"))),
+    path("kpis/", include(("kpis.urls", "kpis"))),
+    path("portal/outcomes/", include(("workflows.portal_outcomes", "outcomes"))),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
