@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -40,7 +41,7 @@ def log_columns() -> list[str]:
         _("Actor"),
         _("Role"),
         _("Action"),
-        _("Subject"),
+        pgettext("audit log", "Subject"),
         _("From status"),
         _("To status"),
         _("Reason"),
