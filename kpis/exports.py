@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -98,7 +99,13 @@ def stages_table(report: DashboardReport) -> Table:
     """Processing time per stage and round (and over all rounds): count, median, 90th pct."""
     names = {row["round_id"]: row["name"] for row in report.round_rows}
     names[0] = _("All rounds")
-    header = [_("Round"), _("Stage"), _("Applications"), _("Median (days)"), _("90th pct (days)")]
+    header = [
+        _("Round"),
+        _("Stage"),
+        pgettext("KPI", "Applications"),
+        _("Median (days)"),
+        _("90th pct (days)"),
+    ]
     rows = [
         [
             names[round_id],

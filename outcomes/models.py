@@ -29,7 +29,7 @@ class OutcomeReport(ConcurrentTransitionMixin, models.Model):
     )
     status = FSMField(_("status"), default=Status.DUE, choices=Status.choices, protected=True)
     paid_on = models.DateField(_("subsidy paid on"))
-    due_on = models.DateField(_("due"))
+    due_on = models.DateField(_("due date"))
     comment = models.TextField(_("comment"), blank=True)
     return_reason = models.TextField(_("what to correct"), blank=True)
     opened_at = models.DateTimeField(auto_now_add=True)
@@ -37,7 +37,7 @@ class OutcomeReport(ConcurrentTransitionMixin, models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
