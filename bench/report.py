@@ -387,7 +387,15 @@ in order of payoff: gateways that read the outcome from the step instead of the 
 caching the actor's roles and company per request, one query for the staff queue's recipients
 and their preferences, and finally, if throughput ever matters more than viewflow's task model,
 a lean task table of our own driven by the same FSM transitions. Throughput is CPU-bound in
-Django's ORM (see the profile): fewer statements is the lever."""
+Django's ORM (see the profile): fewer statements is the lever.
+
+**The audit chain's price.** Since the audit log is a hash chain, each committed business
+transaction is followed by one short sealing transaction of its own (`audit.chain.events_seal`:
+the chain head, the unsealed rows, one UPDATE; on PostgreSQL also the advisory lock), about four
+statements and a second commit per step — the `audit/chain.py` rows in the tables below. Sealing
+after commit keeps business transactions from queueing on one chain head; the price could be
+taken off the request path by handing the seal to a Celery worker (the `audit-seal` task exists
+as the safety net) where a broker runs."""
 
 
 def render_section(
