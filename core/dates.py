@@ -52,6 +52,11 @@ def end_of_day_jst(day: dt.date) -> dt.datetime:
     )
 
 
+def fiscal_year_of(day: dt.date) -> int:
+    """The Japanese fiscal year (April to March) a day belongs to: 2027-03-31 is in 2026."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
 def today_jst() -> dt.date:
     from django.utils import timezone
 

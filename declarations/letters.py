@@ -7,11 +7,11 @@ from typing import Any
 from django.conf import settings
 
 from accounts.selectors import language_of_user
-from core.dates import JST, today_jst
+from core.dates import JST, fiscal_year_of, today_jst
 from letters.models import Letter
 from letters.services import letter_prepare
 
-from .models import Declaration, DeclarationCorrection, fiscal_year_of
+from .models import Declaration, DeclarationCorrection
 
 PROGRAMME = "declaration"
 PROGRAMME_NAME = "リスキリング推進宣言制度"

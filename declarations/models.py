@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -11,14 +9,9 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Company
 from accounts.permissions import company_member, role_required, system_only
-from core.dates import JST
+from core.dates import JST, fiscal_year_of
 from core.models import CorrectionRequestBase
 from core.roles import Role
-
-
-def fiscal_year_of(day: dt.date) -> int:
-    """The Japanese fiscal year (April to March) a day belongs to: 2027-03-31 is in 2026."""
-    return day.year if day.month >= 4 else day.year - 1
 
 
 class Declaration(ConcurrentTransitionMixin, models.Model):

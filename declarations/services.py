@@ -29,7 +29,7 @@ from core.corrections import (
     correction_items_clean,
     correction_request,
 )
-from core.dates import end_of_day_jst, today_jst
+from core.dates import end_of_day_jst, fiscal_year_of, today_jst
 from core.roles import Role, has_role
 from letters.services import number_next
 from notifications.services import notify
@@ -37,7 +37,7 @@ from notifications.services import notify
 from .exceptions import DeclarationActive, InvalidState, NotAllowed, ValidationFailed
 from .labels import action_label
 from .letters import correction_letter_prepare, registration_certificate_prepare
-from .models import Declaration, DeclarationCorrection, fiscal_year_of
+from .models import Declaration, DeclarationCorrection
 from .selectors import active_declaration_of_company, open_correction
 
 Status = Declaration.Status

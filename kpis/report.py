@@ -18,8 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from core.dates import today_jst
-from declarations.models import fiscal_year_of
+from core.dates import fiscal_year_of, today_jst
 from outcomes.selectors import gain_first_fiscal_years
 
 from . import analytics, selectors

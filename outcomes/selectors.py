@@ -14,9 +14,8 @@ from django.http import Http404
 
 from accounts.selectors import company_id_of_user
 from applications.models import Application, OutcomeMeasure
-from core.dates import JST
+from core.dates import JST, fiscal_year_of
 from core.roles import is_staff_side
-from declarations.models import fiscal_year_of
 
 from .models import OutcomeReport, OutcomeValue
 from .rule import HIGHER, Change, ProductivityRule, gain, improvement_percent, is_improved

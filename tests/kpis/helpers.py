@@ -7,8 +7,8 @@ from itertools import count
 
 from applications.models import Application, CostType, SubsidyRound, TrainingLine
 from awards.models import AwardRound, Nomination
-from core.dates import JST
-from declarations.models import Declaration, fiscal_year_of
+from core.dates import JST, fiscal_year_of
+from declarations.models import Declaration
 
 _numbers = count(1)
 

@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import OutcomeMeasure
-from core.dates import today_jst
-from declarations.models import fiscal_year_of
+from core.dates import fiscal_year_of, today_jst
 from fixtures.demo import advance, draft_create, round_create
 from kpis.report import dashboard_report
 from outcomes.models import OutcomeReport

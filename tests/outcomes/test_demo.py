@@ -3,8 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from core.dates import JST, today_jst
-from declarations.models import fiscal_year_of
+from core.dates import JST, fiscal_year_of, today_jst
 from fixtures.demo import demo_load
 from outcomes.models import OutcomeReport
 from outcomes.selectors import gain_first_fiscal_years, outcome_report_list_for_user
