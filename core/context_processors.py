@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from .roles import Role, has_role, is_staff_side
+from .roles import Role, has_role, is_auditor, is_staff_side
 
 
 def roles(request: HttpRequest) -> dict[str, bool]:
@@ -11,5 +11,5 @@ def roles(request: HttpRequest) -> dict[str, bool]:
         "is_staff_side": is_staff_side(user),
         "is_reviewer": has_role(user, Role.REVIEWER),
         "is_finance": has_role(user, Role.FINANCE) or has_role(user, Role.AUDITOR),
-        "is_auditor": has_role(user, Role.AUDITOR) or has_role(user, Role.ADMIN),
+        "is_auditor": is_auditor(user),
     }

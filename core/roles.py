@@ -83,6 +83,11 @@ def is_staff_side(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     return bool(user_roles(user) & STAFF_SIDE_ROLES)
 
 
+def is_auditor(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """May read the audit trail: auditors and administrators."""
+    return bool(user_roles(user) & {Role.AUDITOR, Role.ADMIN})
+
+
 def roles_sync() -> None:
     """Create one group per role and grant exactly the permissions listed above."""
     from django.contrib.auth.models import Group, Permission

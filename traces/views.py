@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core.dates import today_jst
-from core.roles import Role, has_role
+from core.roles import is_auditor
 
 from . import exports
 from .forms import PeriodForm, SearchForm
@@ -43,10 +43,6 @@ URL_NAMES = {
     DECLARATION: "traces:declaration",
     AWARD: "traces:nomination",
 }
-
-
-def is_auditor(user: Any) -> bool:
-    return has_role(user, Role.AUDITOR) or has_role(user, Role.ADMIN)
 
 
 def auditor_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
