@@ -35,12 +35,19 @@ bench: $(STAMP) services
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null)
 	$(BIN)/python -m bench
 
-## browser-deps: Debian's chromium for the browser tests (Playwright drives it; no download)
-browser-deps:
+## browser-deps: Debian's chromium for the browser tests (Playwright drives it; no download) and axe-core from npm
+browser-deps: node_modules/axe-core/axe.min.js
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian chromium for the browser tests"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipaexfont >/dev/null) \
 	  || echo "could not install chromium: browser tests will be skipped"; }
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "installing Debian's npm for axe-core"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 ## services: start PostgreSQL and Redis on this machine if they are down
 services:
@@ -53,4 +60,4 @@ messages: $(STAMP)
 	$(BIN)/python manage.py compilemessages --ignore='.venv/*'
 
 clean:
-	rm -rf $(VENV) var .test.sqlite3 kofu.sqlite3
+	rm -rf $(VENV) var .test.sqlite3 kofu.sqlite3 node_modules

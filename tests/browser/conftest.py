@@ -78,3 +78,55 @@ def artifacts() -> Path:
     """Where screenshots go for a person to look at (gitignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (1366, 390)
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's serious and critical findings on the page as it stands (WCAG 2.x A and AA,
+    the rules JIS X 8341-3:2016 level AA maps to)."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail("axe-core is missing: make browser-deps installs it from npm", pytrace=False)
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+            resultTypes: ['violations'],
+        })"""
+    )
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "nodes": [node["target"] for node in violation["nodes"]][:5],
+        }
+        for violation in result["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+@pytest.fixture
+def look(artifacts) -> Callable:
+    """Look at a page as a person would: a full-page screenshot at a laptop's and a phone's
+    width under test-artifacts/, and axe-core at each width, failing on a serious or critical
+    finding. The viewport is put back to where it was."""
+
+    def look(page, name: str) -> list[Path]:
+        original = page.viewport_size
+        shots = []
+        try:
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                path = artifacts / f"{name}-{width}.png"
+                page.screenshot(path=str(path), full_page=True)
+                shots.append(path)
+                assert axe_violations(page) == [], f"axe-core on {name} at {width} px"
+        finally:
+            page.set_viewport_size(original)
+        return shots
+
+    return look
