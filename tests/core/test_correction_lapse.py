@@ -1,0 +1,170 @@
+"""The lapse of an unanswered return for correction: one rule for the subsidy, the declaration
+and the award nomination, checked at the deadline and safe to run twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import time_machine
+
+from applications import services as applications
+from audit.models import AuditEvent
+from awards import services as awards
+from core.corrections import correction_lapses_at
+from core.errors import CorrectionDeadlineNotPassed
+from declarations import services as declarations
+from fixtures.demo import draft_create
+from notifications.models import Notification
+from tests.awards.helpers import award_round_create, submitted_self_nomination
+from tests.declarations.helpers import draft_declaration
+
+pytestmark = pytest.mark.django_db
+ITEMS = ["事業計画書に研修の目的を記載してください"]
+
+
+@dataclass(frozen=True)
+class Programme:
+    name: str
+    submitted: Callable[[Any, Any], Any]
+    returned: Callable[..., Any]
+    lapse: Callable[[int], Any]
+    resubmit: Callable[..., Any]
+    lapsed_notice: str
+
+
+def _application(request: Any, people: Any) -> Any:
+    application = draft_create(request.getfixturevalue("subsidy_round"), people.applicant)
+    return applications.application_submit(application_id=application.pk, by=people.applicant)
+
+
+def _declaration(request: Any, people: Any) -> Any:
+    declaration = draft_declaration(people.applicant)
+    return declarations.declaration_submit(declaration_id=declaration.pk, by=people.applicant)
+
+
+def _nomination(request: Any, people: Any) -> Any:
+    return submitted_self_nomination(award_round_create(), people.applicant)
+
+
+PROGRAMMES = [
+    Programme(
+        "subsidy",
+        _application,
+        lambda pk, by: applications.application_return_for_correction(
+            application_id=pk, by=by, items=ITEMS
+        ),
+        lambda pk: applications.application_lapse(application_id=pk),
+        lambda pk, by: applications.application_resubmit(application_id=pk, by=by, answer="追記"),
+        "application_lapsed",
+    ),
+    Programme(
+        "declaration",
+        _declaration,
+        lambda pk, by: declarations.declaration_return_for_correction(
+            declaration_id=pk, by=by, items=ITEMS
+        ),
+        lambda pk: declarations.declaration_lapse(declaration_id=pk),
+        lambda pk, by: declarations.declaration_resubmit(declaration_id=pk, by=by, answer="追記"),
+        "declaration_lapsed",
+    ),
+    Programme(
+        "nomination",
+        _nomination,
+        lambda pk, by: awards.nomination_return_for_correction(
+            nomination_id=pk, by=by, items=ITEMS
+        ),
+        lambda pk: awards.nomination_lapse(nomination_id=pk),
+        lambda pk, by: awards.nomination_resubmit(nomination_id=pk, by=by, answer="追記"),
+        "nomination_lapsed",
+    ),
+]
+
+
+@pytest.fixture(params=PROGRAMMES, ids=lambda programme: programme.name)
+def programme(request):
+    return request.param
+
+
+@pytest.fixture
+def returned(request, programme, people):
+    """A record of the programme returned for correction, and its correction."""
+    record = programme.submitted(request, people)
+    correction = programme.returned(record.pk, people.staff)
+    return record, correction
+
+
+def _status(record: Any) -> str:
+    record.refresh_from_db()
+    return record.status
+
+
+def _lapse_events(record: Any) -> int:
+    return AuditEvent.objects.filter(action="lapse", subject_id=str(record.pk)).count()
+
+
+def test_correction_lapse_before_the_deadline_is_refused(programme, returned):
+    record, correction = returned
+    last_minute = correction_lapses_at(correction) - dt.timedelta(minutes=1)
+
+    with (
+        time_machine.travel(last_minute, tick=False),
+        pytest.raises(CorrectionDeadlineNotPassed) as refused,
+    ):
+        programme.lapse(record.pk)
+
+    assert refused.value.code == "correction_deadline_not_passed"
+    assert _status(record) == "returned"
+    assert _lapse_events(record) == 0
+
+
+def test_correction_lapse_after_the_deadline_lapses(programme, returned, people, run_on_commit):
+    record, correction = returned
+
+    with time_machine.travel(
+        correction_lapses_at(correction) + dt.timedelta(seconds=1), tick=False
+    ):
+        run_on_commit(programme.lapse, record.pk)
+
+    assert _status(record) == "lapsed"
+    event = AuditEvent.objects.get(action="lapse", subject_id=str(record.pk))
+    assert (event.actor, event.actor_role, event.from_status) == (None, "system", "returned")
+    assert event.data["deadline"] == correction.deadline.isoformat()
+    assert (
+        Notification.objects.filter(
+            kind=programme.lapsed_notice, recipient=people.applicant
+        ).count()
+        == 1
+    )
+
+
+def test_correction_lapse_twice_is_a_no_op(programme, returned, people, run_on_commit):
+    record, correction = returned
+
+    with time_machine.travel(correction_lapses_at(correction) + dt.timedelta(days=1), tick=False):
+        run_on_commit(programme.lapse, record.pk)
+        run_on_commit(programme.lapse, record.pk)  # a redelivered timer
+
+    assert _status(record) == "lapsed"
+    assert _lapse_events(record) == 1
+    assert (
+        Notification.objects.filter(
+            kind=programme.lapsed_notice, recipient=people.applicant
+        ).count()
+        == 1
+    )
+
+
+def test_correction_lapse_answered_in_time_is_not_lapsed(programme, returned, people):
+    record, correction = returned
+    programme.resubmit(record.pk, people.applicant)
+
+    with time_machine.travel(correction_lapses_at(correction) + dt.timedelta(days=1), tick=False):
+        programme.lapse(record.pk)  # a timer that fired although the answer came first
+
+    assert _status(record) == "submitted"
+    assert _lapse_events(record) == 0
+    assert not Notification.objects.filter(kind=programme.lapsed_notice).exists()
