@@ -213,9 +213,25 @@ class Application(ConcurrentTransitionMixin, models.Model):
     decided_amount = models.PositiveBigIntegerField(_("granted amount (yen)"), null=True)
     confirmed_amount = models.PositiveBigIntegerField(_("confirmed amount (yen)"), null=True)
     decided_on = models.DateField(_("grant decision date"), null=True, blank=True)
+    # The first receipt (受付日): when the application first reached the office. A
+    # resubmission after a correction does not move it; it is the legal record of arrival.
+    received_at = models.DateTimeField(
+        _("first received"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the application first reached the office (受付日), kept on resubmission."
+        ),
+    )
     # Milestones: when each stage was last completed, set by the transitions. They let the KPI
-    # report measure processing times without replaying the audit log.
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # report measure processing times without replaying the audit log. ``submitted_at`` is the
+    # latest submission: the first one, or the resubmission that answered the last correction.
+    submitted_at = models.DateTimeField(
+        _("last submitted"),
+        null=True,
+        blank=True,
+        help_text=_("The latest submission: the first, or the resubmission after a correction."),
+    )
     documents_accepted_at = models.DateTimeField(_("documents accepted"), null=True, blank=True)
     screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
@@ -264,7 +280,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(status, source=Status.DRAFT, target=Status.SUBMITTED, permission=company_member)
     def submit(self, *, requested_amount: int) -> None:
         self.requested_amount = requested_amount
-        self.submitted_at = timezone.now()
+        self.submitted_at = self.received_at = timezone.now()
 
     @transition(
         status,
