@@ -43,11 +43,16 @@ class CostType(_Named):
 
 
 class DocumentType(_Named):
-    class Stage(models.TextChoices):
-        APPLICATION = "application", _("application")
-        RESULTS = "results", _("results report")
+    """A kind of document; its stage says when a round that requires it wants it: with the
+    application (checked at submission) or with the results report (実績報告)."""
 
-    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.APPLICATION)
+    class Stage(models.TextChoices):
+        APPLICATION = "application", _("at submission")
+        RESULTS = "results", _("with the results report")
+
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.APPLICATION
+    )
 
     class Meta(_Named.Meta):
         verbose_name = _("document type")
