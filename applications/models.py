@@ -14,7 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Company
 from accounts.permissions import company_member, role_required, system_only
-from core.models import CorrectionRequestBase
+from core.models import CorrectionRequestBase, SubmissionTimes
 from core.roles import Role
 
 
@@ -172,7 +172,7 @@ class SubsidyRound(models.Model):
         return self.opens_at <= at < self.closes_at
 
 
-class Application(ConcurrentTransitionMixin, models.Model):
+class Application(ConcurrentTransitionMixin, SubmissionTimes):
     """A training-subsidy application (交付申請) and its lifecycle."""
 
     class Status(models.TextChoices):
@@ -218,25 +218,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     decided_amount = models.PositiveBigIntegerField(_("granted amount (yen)"), null=True)
     confirmed_amount = models.PositiveBigIntegerField(_("confirmed amount (yen)"), null=True)
     decided_on = models.DateField(_("grant decision date"), null=True, blank=True)
-    # The first receipt (受付日): when the application first reached the office. A
-    # resubmission after a correction does not move it; it is the legal record of arrival.
-    received_at = models.DateTimeField(
-        _("first received"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "When the application first reached the office (受付日), kept on resubmission."
-        ),
-    )
     # Milestones: when each stage was last completed, set by the transitions. They let the KPI
-    # report measure processing times without replaying the audit log. ``submitted_at`` is the
-    # latest submission: the first one, or the resubmission that answered the last correction.
-    submitted_at = models.DateTimeField(
-        _("last submitted"),
-        null=True,
-        blank=True,
-        help_text=_("The latest submission: the first, or the resubmission after a correction."),
-    )
+    # report measure processing times without replaying the audit log. ``submitted_at`` (from
+    # SubmissionTimes) is the latest submission; ``received_at`` the first receipt (受付日).
     documents_accepted_at = models.DateTimeField(_("documents accepted"), null=True, blank=True)
     screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
@@ -285,7 +269,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(status, source=Status.DRAFT, target=Status.SUBMITTED, permission=company_member)
     def submit(self, *, requested_amount: int) -> None:
         self.requested_amount = requested_amount
-        self.submitted_at = self.received_at = timezone.now()
+        self.submission_stamp()
 
     @transition(
         status,
@@ -299,7 +283,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(status, source=Status.RETURNED, target=Status.SUBMITTED, permission=company_member)
     def resubmit(self, *, requested_amount: int) -> None:
         self.requested_amount = requested_amount
-        self.submitted_at = timezone.now()
+        self.submission_stamp()
 
     @transition(status, source=Status.RETURNED, target=Status.LAPSED, permission=system_only)
     def lapse(self) -> None:

@@ -83,7 +83,7 @@ def test_received_at_backfill_takes_the_first_submit_from_the_audit_log(
     assert not AuditEvent.objects.filter(subject_id=str(once.pk), action="submit").exists()
     migration = importlib.import_module("applications.migrations.0005_application_received_at")
 
-    migration.received_at_backfill(apps, None)
+    migration.application_received_at_backfill(apps, None)
 
     received = dict(Application.objects.values_list("pk", "received_at"))
     assert received[resubmitted.pk] == FIRST  # the first submit, not the resubmission
