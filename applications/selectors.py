@@ -57,11 +57,3 @@ def round_list_for_user(user: Any, *, open_only: bool = False) -> QuerySet[Subsi
             Exists(Application.objects.filter(round_id=OuterRef("pk"), company_id=company_id))
         )
     return rounds.filter(visible)
-
-
-def round_get_for_user(user: Any, round_id: int) -> SubsidyRound:
-    """The round if the user may read it; otherwise 404, whether or not it exists."""
-    round_ = round_list_for_user(user).filter(pk=round_id).first()
-    if round_ is None:
-        raise Http404("No such round.")
-    return round_

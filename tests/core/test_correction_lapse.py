@@ -9,7 +9,7 @@ import time_machine
 
 from audit.models import AuditEvent
 from core.corrections import correction_lapses_at
-from core.errors import CorrectionDeadlineNotPassed
+from core.errors import CorrectionDeadlineNotPassed, CorrectionMissing
 from notifications.models import Notification
 
 from .programmes import PROGRAMMES
@@ -101,3 +101,17 @@ def test_correction_lapse_answered_in_time_is_not_lapsed(programme, returned, pe
     assert _status(record) == "submitted"
     assert _lapse_events(record) == 0
     assert not Notification.objects.filter(kind=programme.lapsed_notice).exists()
+
+
+def test_correction_lapse_without_an_open_correction_is_refused(programme, returned):
+    record, correction = returned
+    type(correction).objects.filter(pk=correction.pk).update(answered_at=correction.requested_at)
+
+    with (
+        time_machine.travel(correction_lapses_at(correction) + dt.timedelta(days=1), tick=False),
+        pytest.raises(CorrectionMissing) as refused,
+    ):
+        programme.lapse(record.pk)
+
+    assert refused.value.code == "correction_missing"
+    assert _status(record) == "returned"
