@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from audit.selectors import events_for
 
 from . import services
-from .selectors import application_get_for_user, application_list_for_user, round_list_open
+from .selectors import application_get_for_user, application_list_for_user, round_list_for_user
 from .serializers import (
     ApplicationCreateSerializer,
     ApplicationSerializer,
@@ -25,13 +25,38 @@ from .serializers import (
 )
 
 
+class RoundWindowSerializer(serializers.Serializer):
+    window = serializers.ChoiceField(choices=["open", "all"], default="open", required=False)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "window",
+                str,
+                enum=["open", "all"],
+                description="open (default): rounds open for applications now; all: every round "
+                "you may read (staff: all; a company member: the open ones and those their "
+                "company has an application on).",
+            )
+        ]
+    )
+)
 class RoundViewSet(viewsets.ReadOnlyModelViewSet):
-    """Subsidy rounds whose application window is open now."""
+    """Subsidy rounds: staff-side roles read any round; a company member the open rounds and any
+    round their company has an application on. The list shows open rounds unless
+    ``?window=all``."""
 
     serializer_class = SubsidyRoundSerializer
 
     def get_queryset(self):
-        return round_list_open().prefetch_related(
+        open_only = False
+        if self.action == "list":
+            query = RoundWindowSerializer(data=self.request.query_params)
+            query.is_valid(raise_exception=True)
+            open_only = query.validated_data["window"] == "open"
+        return round_list_for_user(self.request.user, open_only=open_only).prefetch_related(
             "eligible_cost_types", "required_document_types", "outcome_measures"
         )
 

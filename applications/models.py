@@ -14,7 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Company
 from accounts.permissions import company_member, role_required, system_only
-from core.models import CorrectionRequestBase
+from core.models import CorrectionRequestBase, SubmissionTimes
 from core.roles import Role
 
 
@@ -43,11 +43,16 @@ class CostType(_Named):
 
 
 class DocumentType(_Named):
-    class Stage(models.TextChoices):
-        APPLICATION = "application", _("application")
-        RESULTS = "results", _("results report")
+    """A kind of document; its stage says when a round that requires it wants it: with the
+    application (checked at submission) or with the results report (実績報告)."""
 
-    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.APPLICATION)
+    class Stage(models.TextChoices):
+        APPLICATION = "application", _("at submission")
+        RESULTS = "results", _("with the results report")
+
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.APPLICATION
+    )
 
     class Meta(_Named.Meta):
         verbose_name = _("document type")
@@ -167,7 +172,7 @@ class SubsidyRound(models.Model):
         return self.opens_at <= at < self.closes_at
 
 
-class Application(ConcurrentTransitionMixin, models.Model):
+class Application(ConcurrentTransitionMixin, SubmissionTimes):
     """A training-subsidy application (交付申請) and its lifecycle."""
 
     class Status(models.TextChoices):
@@ -214,8 +219,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
     confirmed_amount = models.PositiveBigIntegerField(_("confirmed amount (yen)"), null=True)
     decided_on = models.DateField(_("grant decision date"), null=True, blank=True)
     # Milestones: when each stage was last completed, set by the transitions. They let the KPI
-    # report measure processing times without replaying the audit log.
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # report measure processing times without replaying the audit log. ``submitted_at`` (from
+    # SubmissionTimes) is the latest submission; ``received_at`` the first receipt (受付日).
     documents_accepted_at = models.DateTimeField(_("documents accepted"), null=True, blank=True)
     screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
@@ -264,7 +269,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(status, source=Status.DRAFT, target=Status.SUBMITTED, permission=company_member)
     def submit(self, *, requested_amount: int) -> None:
         self.requested_amount = requested_amount
-        self.submitted_at = timezone.now()
+        self.submission_stamp()
 
     @transition(
         status,
@@ -278,7 +283,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(status, source=Status.RETURNED, target=Status.SUBMITTED, permission=company_member)
     def resubmit(self, *, requested_amount: int) -> None:
         self.requested_amount = requested_amount
-        self.submitted_at = timezone.now()
+        self.submission_stamp()
 
     @transition(status, source=Status.RETURNED, target=Status.LAPSED, permission=system_only)
     def lapse(self) -> None:

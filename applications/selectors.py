@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,6 +31,29 @@ def application_get_for_user(user: Any, application_id: int) -> Application:
     return application
 
 
-def round_list_open() -> QuerySet[SubsidyRound]:
+def _round_open_now() -> Q:
     now = timezone.now()
-    return SubsidyRound.objects.filter(opens_at__lte=now, closes_at__gt=now)
+    return Q(opens_at__lte=now, closes_at__gt=now)
+
+
+def round_list_open() -> QuerySet[SubsidyRound]:
+    """Rounds whose application window is open now."""
+    return SubsidyRound.objects.filter(_round_open_now())
+
+
+def round_list_for_user(user: Any, *, open_only: bool = False) -> QuerySet[SubsidyRound]:
+    """Staff-side roles see every round; a company member sees the open rounds and any round
+    their company has an application on (a draft included), whatever its window. With
+    ``open_only``, only the open ones of those."""
+    rounds = SubsidyRound.objects.all()
+    if open_only:
+        rounds = rounds.filter(_round_open_now())
+    if is_staff_side(user):
+        return rounds
+    visible = _round_open_now()
+    company_id = company_id_of_user(user)
+    if company_id is not None:
+        visible |= Q(
+            Exists(Application.objects.filter(round_id=OuterRef("pk"), company_id=company_id))
+        )
+    return rounds.filter(visible)

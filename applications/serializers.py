@@ -7,6 +7,7 @@ from .models import (
     CorrectionRequest,
     Decision,
     Document,
+    DocumentType,
     OutcomeMeasure,
     SubsidyRound,
     TrainingLine,
@@ -37,10 +38,27 @@ class BaselinesInputSerializer(serializers.Serializer):
     )
 
 
+class RequiredDocumentSerializer(serializers.ModelSerializer):
+    """A document the round requires, and the stage it is due at."""
+
+    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+
+    class Meta:
+        model = DocumentType
+        fields = ["code", "name", "stage", "stage_display"]
+        read_only_fields = fields
+
+
 class SubsidyRoundSerializer(serializers.ModelSerializer):
     eligible_cost_types = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
     required_document_types = serializers.SlugRelatedField(
-        many=True, read_only=True, slug_field="code"
+        many=True,
+        read_only=True,
+        slug_field="code",
+        help_text="Codes of all required documents; `required_documents` says each one's stage.",
+    )
+    required_documents = RequiredDocumentSerializer(
+        source="required_document_types", many=True, read_only=True
     )
     outcome_measures = OutcomeMeasureSerializer(many=True, read_only=True)
 
@@ -61,6 +79,7 @@ class SubsidyRoundSerializer(serializers.ModelSerializer):
             "rounding_unit",
             "eligible_cost_types",
             "required_document_types",
+            "required_documents",
             "outcome_measures",
             "correction_deadline_business_days",
             "results_report_deadline",
@@ -181,6 +200,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "requested_amount",
             "decided_amount",
             "confirmed_amount",
+            "received_at",
             "submitted_at",
             "decided_on",
             "created_at",

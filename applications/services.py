@@ -23,6 +23,7 @@ from core.corrections import (
     correction_answer,
     correction_deadline,
     correction_items_clean,
+    correction_lapse,
     correction_open_of,
     correction_request,
 )
@@ -457,19 +458,14 @@ def application_resubmit(*, application_id: int, by: Any, answer: str = "") -> A
 
 @transaction.atomic
 def application_lapse(*, application_id: int) -> Application:
-    """The correction deadline passed unanswered: the system ends the application."""
+    """The correction deadline passed unanswered: the system ends the application (the shared
+    rule ``correction_lapse``: refused before the deadline, a no-op once answered or lapsed)."""
     application = _locked(application_id)
-    correction = open_correction(application)
-    _fire(
+    correction_lapse(
         application,
-        application.lapse,
-        by=None,
-        role=Role.SYSTEM,
-        action="lapse",
-        reason="correction deadline passed without an answer",
-        data={"deadline": correction.deadline.isoformat() if correction else None},
+        fire=_fire,
+        notify=lambda: notify_applicants(application, "application_lapsed"),
     )
-    notify_applicants(application, "application_lapsed")
     return application
 
 

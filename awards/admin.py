@@ -67,7 +67,7 @@ class NominationAdmin(admin.ModelAdmin):
         "nominator_kind",
         "nominator_organisation",
         "status",
-        "submitted_at",
+        "received_at",
         "commended_on",
     ]
     list_filter = ["status", "round", "nominator_kind"]

@@ -16,7 +16,7 @@ from accounts.models import Company
 from accounts.permissions import role_required, system_only
 from accounts.selectors import company_id_of_user
 from applications.models import Application
-from core.models import CorrectionRequestBase
+from core.models import CorrectionRequestBase, SubmissionTimes
 from core.roles import Role, has_role
 
 DEFAULT_LEGAL_BASIS = "リスキリング先進企業表彰実施要領"
@@ -84,7 +84,7 @@ class AwardRound(models.Model):
         return self.nominations_open <= at < self.nominations_close
 
 
-class Nomination(ConcurrentTransitionMixin, models.Model):
+class Nomination(ConcurrentTransitionMixin, SubmissionTimes):
     """A company nominated for the award, by itself or by a third party, and its lifecycle."""
 
     class Status(models.TextChoices):
@@ -153,7 +153,6 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
     evidence_snapshot = models.JSONField(
         _("cited subsidies as recorded at submission"), default=list, blank=True
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
     concluded_on = models.DateField(_("selection decided on"), null=True, blank=True)
     commended_on = models.DateField(_("commended on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -204,13 +203,12 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
 
     @transition(status, source=Status.DRAFT, target=Status.SUBMITTED, permission=nomination_party)
     def submit(self, *, evidence: list[dict[str, Any]], by_user: Any) -> None:
-        now = timezone.now()
         self.evidence_snapshot = evidence
-        self.submitted_at = now
+        self.submission_stamp()
         if self.is_self_nomination and not self.has_consent:
             # The nominee's own member submitting is the nominee's consent.
             self.consent_given_by = by_user
-            self.consent_at = now
+            self.consent_at = self.submitted_at
 
     @transition(
         status,
@@ -226,7 +224,7 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
     )
     def resubmit(self, *, evidence: list[dict[str, Any]]) -> None:
         self.evidence_snapshot = evidence
-        self.submitted_at = timezone.now()
+        self.submission_stamp()
 
     @transition(status, source=Status.RETURNED, target=Status.LAPSED, permission=system_only)
     def lapse(self) -> None:

@@ -88,6 +88,7 @@ class NominationSerializer(serializers.ModelSerializer):
             "achievements",
             "cited_applications",
             "evidence_snapshot",
+            "received_at",
             "submitted_at",
             "concluded_on",
             "commended_on",

@@ -33,9 +33,10 @@ from core.corrections import (
     correction_answer,
     correction_deadline,
     correction_items_clean,
+    correction_lapse,
     correction_request,
 )
-from core.dates import JST, end_of_day_jst, today_jst
+from core.dates import JST, today_jst
 from core.roles import Role, has_role
 from notifications.services import notify
 from screening.committee import decision_outcomes, item_register
@@ -58,7 +59,7 @@ from .exceptions import (
 from .labels import action_label
 from .letters import certificate_prepare, correction_letter_prepare, outcome_letter_prepare
 from .models import AwardRound, Nomination, NominationCorrection, NominationDocument
-from .selectors import COMPLETED_APPLICATION_STATUSES, nominations_in_review, open_correction
+from .selectors import COMPLETED_APPLICATION_STATUSES, nominations_in_review
 
 Status = Nomination.Status
 Kind = Nomination.NominatorKind
@@ -615,27 +616,14 @@ def nomination_resubmit(*, nomination_id: int, by: Any, answer: str = "") -> Nom
 
 @transaction.atomic
 def nomination_lapse(*, nomination_id: int) -> Nomination:
-    """The correction deadline passed unanswered: the system ends the nomination. Running it
-    again on a lapsed nomination changes nothing."""
+    """The correction deadline passed unanswered: the system ends the nomination (the shared
+    rule ``correction_lapse``: refused before the deadline, a no-op once answered or lapsed)."""
     nomination = _locked(nomination_id)
-    if nomination.status == Status.LAPSED:
-        return nomination
-    correction = open_correction(nomination)
-    if correction is not None and timezone.now() < end_of_day_jst(correction.deadline):
-        raise InvalidState(
-            _("The correction deadline (%(deadline)s) has not passed yet.")
-            % {"deadline": correction.deadline.isoformat()}
-        )
-    _fire(
+    correction_lapse(
         nomination,
-        nomination.lapse,
-        by=None,
-        role=Role.SYSTEM,
-        action="lapse",
-        reason="correction deadline passed without an answer",
-        data={"deadline": correction.deadline.isoformat() if correction else None},
+        fire=_fire,
+        notify=lambda: notify_parties(nomination, "nomination_lapsed"),
     )
-    notify_parties(nomination, "nomination_lapsed")
     return nomination
 
 

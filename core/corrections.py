@@ -9,8 +9,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .dates import add_business_days, today_jst
-from .errors import ValidationFailed
+from .dates import add_business_days, end_of_day_jst, today_jst
+from .errors import CorrectionDeadlineNotPassed, CorrectionMissing, ValidationFailed
 from .roles import Role
 
 
@@ -67,3 +67,43 @@ def correction_answer(record: Any, answer: str) -> None:
         correction.answer = answer
         correction.answered_at = timezone.now()
         correction.save(update_fields=["answer", "answered_at"])
+
+
+def correction_lapses_at(correction: Any) -> dt.datetime:
+    """The moment an unanswered correction lapses: the end (23:59:59 JST) of its answer-by day.
+    The flows' deadline timers and the lapse rule both use it."""
+    return end_of_day_jst(correction.deadline)
+
+
+def correction_lapse(record: Any, *, fire: Callable[..., None], notify: Callable[[], None]) -> bool:
+    """Lapse a record whose correction went unanswered past its deadline; call it under the
+    record's row lock, inside the transaction. The same rule for every programme.
+
+    Only a record still returned for correction lapses: one already lapsed, answered (submitted
+    again), withdrawn or decided is left as it is, and ``False`` says nothing happened, so a
+    timer delivered twice or racing the answer does no harm. Before the deadline has passed the
+    lapse is refused (``correction_deadline_not_passed``)."""
+    if record.status != record.Status.RETURNED:
+        return False
+    correction = correction_open_of(record)
+    if correction is None:
+        raise CorrectionMissing(
+            _("This record is returned for correction but has no open correction with a deadline.")
+        )
+    if timezone.now() < correction_lapses_at(correction):
+        raise CorrectionDeadlineNotPassed(
+            _("The correction deadline (%(deadline)s) has not passed yet.")
+            % {"deadline": correction.deadline.isoformat()},
+            field="deadline",
+        )
+    fire(
+        record,
+        record.lapse,
+        by=None,
+        role=Role.SYSTEM,
+        action="lapse",
+        reason="correction deadline passed without an answer",
+        data={"deadline": correction.deadline.isoformat()},
+    )
+    notify()
+    return True

@@ -41,3 +41,15 @@ class InvalidState(KofuError):
 class ValidationFailed(KofuError):
     code = "invalid"
     http_status = 400
+
+
+class CorrectionDeadlineNotPassed(InvalidState):
+    """A lapse was asked for before the end of the correction's answer-by day."""
+
+    code = "correction_deadline_not_passed"
+
+
+class CorrectionMissing(InvalidState):
+    """A record is returned for correction but no unanswered correction says by when."""
+
+    code = "correction_missing"

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,3 +41,33 @@ class CorrectionRequestBase(models.Model):
     class Meta:
         abstract = True
         ordering = ["requested_at", "id"]
+
+
+class SubmissionTimes(models.Model):
+    """When a record first reached the office (受付日) and when it was last submitted. A
+    resubmission after a correction moves only the second: the first receipt is the legal
+    record of arrival. The submit and resubmit transitions call ``submission_stamp``."""
+
+    received_at = models.DateTimeField(
+        _("first received"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the application first reached the office (受付日), kept on resubmission."
+        ),
+    )
+    submitted_at = models.DateTimeField(
+        _("last submitted"),
+        null=True,
+        blank=True,
+        help_text=_("The latest submission: the first, or the resubmission after a correction."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def submission_stamp(self) -> None:
+        """Stamp a submission now: the latest submission always, the first receipt once."""
+        self.submitted_at = timezone.now()
+        if self.received_at is None:
+            self.received_at = self.submitted_at

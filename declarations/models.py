@@ -10,11 +10,11 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from accounts.models import Company
 from accounts.permissions import company_member, role_required, system_only
 from core.dates import JST, fiscal_year_of
-from core.models import CorrectionRequestBase
+from core.models import CorrectionRequestBase, SubmissionTimes
 from core.roles import Role
 
 
-class Declaration(ConcurrentTransitionMixin, models.Model):
+class Declaration(ConcurrentTransitionMixin, SubmissionTimes):
     """A company's promotion declaration (リスキリング推進宣言): its reskilling goals and measures
     for a period, registered by programme staff and, with consent, published."""
 
@@ -59,7 +59,6 @@ class Declaration(ConcurrentTransitionMixin, models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -107,7 +106,7 @@ class Declaration(ConcurrentTransitionMixin, models.Model):
 
     @transition(status, source=Status.DRAFT, target=Status.SUBMITTED, permission=company_member)
     def submit(self) -> None:
-        self.submitted_at = timezone.now()
+        self.submission_stamp()
 
     @transition(
         status,
@@ -120,7 +119,7 @@ class Declaration(ConcurrentTransitionMixin, models.Model):
 
     @transition(status, source=Status.RETURNED, target=Status.SUBMITTED, permission=company_member)
     def resubmit(self) -> None:
-        self.submitted_at = timezone.now()
+        self.submission_stamp()
 
     @transition(status, source=Status.RETURNED, target=Status.LAPSED, permission=system_only)
     def lapse(self) -> None:

@@ -57,6 +57,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
             "fiscal_year",
             "registration_number",
             "registered_at",
+            "received_at",
             "submitted_at",
             "created_at",
             "updated_at",

@@ -27,6 +27,7 @@ from core.corrections import (
     correction_answer,
     correction_deadline,
     correction_items_clean,
+    correction_lapse,
     correction_request,
 )
 from core.dates import end_of_day_jst, fiscal_year_of, today_jst
@@ -38,7 +39,7 @@ from .exceptions import DeclarationActive, InvalidState, NotAllowed, ValidationF
 from .labels import action_label
 from .letters import correction_letter_prepare, registration_certificate_prepare
 from .models import Declaration, DeclarationCorrection
-from .selectors import active_declaration_of_company, open_correction
+from .selectors import active_declaration_of_company
 
 Status = Declaration.Status
 
@@ -321,24 +322,14 @@ def declaration_resubmit(*, declaration_id: int, by: Any, answer: str = "") -> D
 
 @transaction.atomic
 def declaration_lapse(*, declaration_id: int) -> Declaration:
-    """The correction deadline passed unanswered: the system ends the declaration."""
+    """The correction deadline passed unanswered: the system ends the declaration (the shared
+    rule ``correction_lapse``: refused before the deadline, a no-op once answered or lapsed)."""
     declaration = _locked(declaration_id)
-    correction = open_correction(declaration)
-    if correction is not None and timezone.now() < end_of_day_jst(correction.deadline):
-        raise InvalidState(
-            _("The correction deadline (%(deadline)s) has not passed yet.")
-            % {"deadline": correction.deadline.isoformat()}
-        )
-    _fire(
+    correction_lapse(
         declaration,
-        declaration.lapse,
-        by=None,
-        role=Role.SYSTEM,
-        action="lapse",
-        reason="correction deadline passed without an answer",
-        data={"deadline": correction.deadline.isoformat() if correction else None},
+        fire=_fire,
+        notify=lambda: notify_company(declaration, "declaration_lapsed"),
     )
-    notify_company(declaration, "declaration_lapsed")
     return declaration
 
 

@@ -122,6 +122,10 @@ def rounds_note() -> str:
 def stages_note() -> str:
     return _(
         "Processing time per stage in days, between the milestones recorded on each "
-        "application (the document check counts from the last resubmission): median and 90th "
-        "percentile, interpolated linearly between ranks."
+        "application: median and 90th percentile, interpolated linearly between ranks. The "
+        "document check and the application-to-decision total count from the latest "
+        "submission (the resubmission that answered the last correction), not from the first "
+        "receipt date (受付日) kept on each application: like the standard processing period "
+        "(標準処理期間), they leave out the time the applicant spent correcting — and with it "
+        "the office's check before the return."
     )

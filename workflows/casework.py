@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
-from core.dates import end_of_day_jst
+from core.corrections import correction_lapses_at
 
 from .notices import task_waiting_notify
 from .views import StepView
@@ -83,7 +83,7 @@ class Casework:
 
     def correction_deadline(self, activation: Any) -> dt.datetime:
         correction = self.subject_open_correction(activation.process.subject)
-        return end_of_day_jst(correction.deadline)
+        return correction_lapses_at(correction)
 
     def task_created(self, activation: Any) -> None:
         task_waiting_notify(

@@ -134,7 +134,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "portal/index.html",
         {
             "applications": application_list_for_user(request.user),
-            "rounds": round_list_open(),
+            "rounds": round_list_open().prefetch_related("required_document_types"),
             **_programme_context(request.user),
         },
     )

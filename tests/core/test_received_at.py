@@ -1,0 +1,45 @@
+"""Every programme keeps the first receipt date (受付日) when a record is resubmitted after a
+correction, and shows it with the latest submission in the API and on the record's page."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from core.dates import JST
+
+from .programmes import PROGRAMMES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=PROGRAMMES, ids=lambda programme: programme.name)
+def programme(request):
+    return request.param
+
+
+def test_received_at_resubmission_keeps_the_first_receipt_date(request, programme, people, client):
+    # given a record submitted, returned the next day and resubmitted the day after
+    first = timezone.now().replace(microsecond=0) + dt.timedelta(hours=1)
+    again = first + dt.timedelta(days=2, hours=3)
+    with time_machine.travel(first, tick=False):
+        record = programme.submitted(request, people)
+    with time_machine.travel(first + dt.timedelta(days=1), tick=False):
+        programme.returned(record.pk, people.staff)
+    with time_machine.travel(again, tick=False):
+        programme.resubmit(record.pk, people.applicant)
+
+    # then both are kept
+    record.refresh_from_db()
+    assert (record.status, record.received_at, record.submitted_at) == ("submitted", first, again)
+    api = APIClient()
+    api.force_authenticate(people.applicant)
+    body = api.get(f"{programme.api}{record.pk}/").json()
+    assert dt.datetime.fromisoformat(body["received_at"]) == first
+    assert dt.datetime.fromisoformat(body["submitted_at"]) == again
+    client.force_login(people.applicant)
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert f'data-testid="received-at">{first.astimezone(JST):%Y-%m-%d %H:%M}<' in page
+    assert f'data-testid="submitted-at">{again.astimezone(JST):%Y-%m-%d %H:%M}<' in page
