@@ -32,7 +32,6 @@ def _prepare(application: Application, kind: str, context: dict[str, Any], by: A
     return letter_prepare(
         kind=kind,
         programme=PROGRAMME,
-        fiscal_year=application.round.fiscal_year,
         subject=application,
         company=application.company,
         language=language_of_user(application.created_by),
