@@ -15,6 +15,7 @@ from .models import Declaration, DeclarationCorrection
 
 PROGRAMME = "declaration"
 PROGRAMME_NAME = "リスキリング推進宣言制度"
+PROGRAMME_NAME_EN = "Reskilling Promotion Declaration Scheme"
 GOALS_SUMMARY_LENGTH = 300
 
 
@@ -47,6 +48,7 @@ def _base(declaration: Declaration) -> dict[str, Any]:
         },
         "reference": declaration.reference,
         "programme": PROGRAMME_NAME,
+        "programme_en": PROGRAMME_NAME_EN,
         "legal_basis": legal_basis(),
         "legal_basis_en": legal_basis_en(),
     }

@@ -15,7 +15,7 @@ The context every letter receives (built by the issuing service, stored on the L
   as the defendant in the appeal-rights text; default: the title without 知事 / "Governor of")
 - ``recipient``: {"company": "…", "representative": "…", "address": "…", "corporate_number": "…"}
 - ``reference``: the application's reference, e.g. "SUB-2026-000001"
-- ``programme``: the round's name
+- ``programme``: the round's name; optional ``programme_en`` for English letters
 - ``legal_basis``: the rule the decision rests on; optional ``legal_basis_en`` for English letters
 - optional ``applied_on``: ISO date of the application ("…付けで申請のあった")
 Per kind:

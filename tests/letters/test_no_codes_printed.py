@@ -161,3 +161,10 @@ def test_no_letter_prints_a_code(every_letter, language):
     )
     names = EXPECTED_NAMES[language]
     assert all(name in texts[with_exclusions.pk] for name in names), names
+    declaration_correction = next(
+        letter
+        for letter in every_letter
+        if letter.programme == "declaration" and letter.kind == "correction"
+    )
+    text = texts[declaration_correction.pk].replace("\n", " ")
+    assert ("リスキリング推進宣言制度" in text) == (language == "ja")  # the name in its language
