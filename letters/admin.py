@@ -17,7 +17,14 @@ class LetterAdmin(admin.ModelAdmin):
         "status",
         "issued_at",
     ]
-    list_filter = ["kind", "status", "programme", "series", "fiscal_year"]
+    list_filter = [
+        "kind",
+        "status",
+        "programme",
+        "series",
+        "fiscal_year",
+        ("number_clash_with", admin.EmptyFieldListFilter),
+    ]
     readonly_fields = [field.name for field in Letter._meta.fields]
 
     def has_add_permission(self, request):

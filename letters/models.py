@@ -67,22 +67,16 @@ class Letter(models.Model):
     kind = models.CharField(max_length=40, choices=Kind.choices)
     programme = models.CharField(max_length=30)
     series = models.CharField(max_length=30)
-    fiscal_year = models.PositiveSmallIntegerField(help_text="The fiscal year of the issue date.")
+    fiscal_year = models.PositiveSmallIntegerField()  # of the issue date, not of the round
     number = models.PositiveIntegerField()
     version = models.PositiveSmallIntegerField(default=1)
     previous = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version"
     )
+    # Issued, before numbering by the fiscal year of issue, under a number another letter of the
+    # same series and year carries: kept as sent, for the office to correct (migration 0003).
     number_clash_with = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=(
-            "Issued, before numbering by the fiscal year of issue, under a number another letter "
-            "of the same series and year carries; kept as sent, for the office to correct."
-        ),
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     subject_type = models.CharField(max_length=60)
     subject_id = models.CharField(max_length=40)

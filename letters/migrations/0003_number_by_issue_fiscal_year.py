@@ -128,21 +128,11 @@ class Migration(migrations.Migration):
             name="number_clash_with",
             field=models.ForeignKey(
                 blank=True,
-                help_text=(
-                    "Issued, before numbering by the fiscal year of issue, under a number another "
-                    "letter of the same series and year carries; kept as sent, for the office to "
-                    "correct."
-                ),
                 null=True,
                 on_delete=models.deletion.PROTECT,
                 related_name="+",
                 to="letters.letter",
             ),
-        ),
-        migrations.AlterField(
-            model_name="letter",
-            name="fiscal_year",
-            field=models.PositiveSmallIntegerField(help_text="The fiscal year of the issue date."),
         ),
         migrations.RunPython(letters_renumber_by_issue_year, migrations.RunPython.noop),
         migrations.AddConstraint(
