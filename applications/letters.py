@@ -8,7 +8,7 @@ from accounts.selectors import language_of_user
 from letters.models import Letter
 from letters.services import letter_prepare
 
-from .models import Application, CorrectionRequest, Decision
+from .models import Application, CorrectionRequest, CostType, Decision
 
 PROGRAMME = "subsidy"
 
@@ -32,7 +32,6 @@ def _prepare(application: Application, kind: str, context: dict[str, Any], by: A
     return letter_prepare(
         kind=kind,
         programme=PROGRAMME,
-        fiscal_year=application.round.fiscal_year,
         subject=application,
         company=application.company,
         language=language_of_user(application.created_by),
@@ -51,6 +50,23 @@ def _rules(application: Application) -> dict[str, Any]:
     }
 
 
+def computation_named(computation: dict[str, Any]) -> dict[str, Any]:
+    """The computation with each excluded cost's type named in Japanese and English: a letter
+    prints names, never codes (exam_fee is 受験料 / Examination fee)."""
+    if not computation:
+        return computation
+    excluded = computation.get("excluded") or []
+    codes = {line["cost_type"] for line in excluded}
+    names = {
+        cost_type.code: {"ja": cost_type.name_ja, "en": cost_type.name_en}
+        for cost_type in CostType.objects.filter(code__in=codes)
+    }
+    return {
+        **computation,
+        "excluded": [{**line, "cost_type_name": names[line["cost_type"]]} for line in excluded],
+    }
+
+
 def decision_letter_prepare(decision: Decision, *, by: Any) -> Letter:
     """交付決定通知書, 不交付決定通知書 or 額の確定通知書 for a decision."""
     application = decision.application
@@ -61,7 +77,7 @@ def decision_letter_prepare(decision: Decision, *, by: Any) -> Letter:
         "decision_id": decision.pk,
         "amount": decision.amount,
         "decided_amount": application.decided_amount,
-        "computation": decision.computation,
+        "computation": computation_named(decision.computation),
         "conditions": decision.conditions,
         "results_report_deadline": application.round.results_report_deadline.isoformat(),
     }

@@ -66,7 +66,6 @@ def _prepare(
     return letter_prepare(
         kind=kind,
         programme=PROGRAMME,
-        fiscal_year=nomination.round.fiscal_year,
         subject=nomination,
         company=recipient,
         language=language_of_user(reader),

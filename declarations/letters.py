@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from accounts.selectors import language_of_user
-from core.dates import JST, fiscal_year_of, today_jst
+from core.dates import JST
 from letters.models import Letter
 from letters.services import letter_prepare
 
@@ -15,6 +15,7 @@ from .models import Declaration, DeclarationCorrection
 
 PROGRAMME = "declaration"
 PROGRAMME_NAME = "リスキリング推進宣言制度"
+PROGRAMME_NAME_EN = "Reskilling Promotion Declaration Scheme"
 GOALS_SUMMARY_LENGTH = 300
 
 
@@ -47,18 +48,16 @@ def _base(declaration: Declaration) -> dict[str, Any]:
         },
         "reference": declaration.reference,
         "programme": PROGRAMME_NAME,
+        "programme_en": PROGRAMME_NAME_EN,
         "legal_basis": legal_basis(),
         "legal_basis_en": legal_basis_en(),
     }
 
 
-def _prepare(
-    declaration: Declaration, kind: str, fiscal_year: int, context: dict[str, Any], by: Any
-) -> Letter:
+def _prepare(declaration: Declaration, kind: str, context: dict[str, Any], by: Any) -> Letter:
     return letter_prepare(
         kind=kind,
         programme=PROGRAMME,
-        fiscal_year=fiscal_year,
         subject=declaration,
         company=declaration.company,
         language=language_of_user(declaration.created_by),
@@ -85,7 +84,6 @@ def registration_certificate_prepare(declaration: Declaration, *, by: Any) -> Le
     return _prepare(
         declaration,
         Letter.Kind.REGISTRATION_CERTIFICATE,
-        declaration.fiscal_year or fiscal_year_of(today_jst()),
         registration_certificate_context(declaration),
         by,
     )
@@ -100,4 +98,4 @@ def correction_letter_prepare(correction: DeclarationCorrection, *, by: Any) -> 
     declaration = correction.declaration
     if declaration.submitted_at is not None:
         context["applied_on"] = declaration.submitted_at.astimezone(JST).date().isoformat()
-    return _prepare(declaration, Letter.Kind.CORRECTION, fiscal_year_of(today_jst()), context, by)
+    return _prepare(declaration, Letter.Kind.CORRECTION, context, by)

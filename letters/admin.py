@@ -9,6 +9,7 @@ class LetterAdmin(admin.ModelAdmin):
         "id",
         "kind",
         "programme",
+        "series",
         "fiscal_year",
         "number",
         "version",
@@ -16,7 +17,14 @@ class LetterAdmin(admin.ModelAdmin):
         "status",
         "issued_at",
     ]
-    list_filter = ["kind", "status", "programme", "fiscal_year"]
+    list_filter = [
+        "kind",
+        "status",
+        "programme",
+        "series",
+        "fiscal_year",
+        ("number_clash_with", admin.EmptyFieldListFilter),
+    ]
     readonly_fields = [field.name for field in Letter._meta.fields]
 
     def has_add_permission(self, request):
@@ -28,5 +36,5 @@ class LetterAdmin(admin.ModelAdmin):
 
 @admin.register(LetterSequence)
 class LetterSequenceAdmin(admin.ModelAdmin):
-    list_display = ["programme", "fiscal_year", "last_number"]
+    list_display = ["series", "fiscal_year", "last_number"]
     readonly_fields = ["last_number"]

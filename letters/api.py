@@ -11,7 +11,22 @@ from .views import letter_file_response
 
 
 class LetterSerializer(serializers.ModelSerializer):
-    number_text = serializers.CharField(read_only=True)
+    """A letter is identified by (series, fiscal_year, number): the series' printed prefix, the
+    fiscal year of its issue date and its number in that year; ``version`` counts reprints."""
+
+    number_text = serializers.CharField(
+        read_only=True, help_text="The number as printed, e.g. 産人第12号（第2版）."
+    )
+    series = serializers.CharField(
+        read_only=True, help_text="The document number series: its printed prefix, e.g. 産人."
+    )
+    fiscal_year = serializers.IntegerField(
+        read_only=True,
+        help_text="The fiscal year (April–March, JST) of the issue date the number counts in.",
+    )
+    issued_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The date printed on the letter."
+    )
     company = serializers.CharField(source="company.name", read_only=True)
 
     class Meta:
@@ -19,7 +34,12 @@ class LetterSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "kind",
+            "programme",
+            "series",
+            "fiscal_year",
+            "number",
             "number_text",
+            "issued_on",
             "version",
             "previous",
             "company",

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -8,21 +10,21 @@ from accounts.models import Company
 
 
 class LetterSequence(models.Model):
-    """The last document number issued for a programme in a fiscal year (gapless)."""
+    """The last number drawn from a series in a fiscal year (gapless): a letter series (its
+    printed prefix, e.g. 産人) in the fiscal year of issue, or another register such as the
+    declarations' registration numbers."""
 
-    programme = models.CharField(max_length=30)
+    series = models.CharField(max_length=30)
     fiscal_year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "fiscal_year"], name="letter_sequence_unique"
-            )
+            models.UniqueConstraint(fields=["series", "fiscal_year"], name="letter_sequence_unique")
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme} {self.fiscal_year}: {self.last_number}"
+        return f"{self.series} {self.fiscal_year}: {self.last_number}"
 
 
 def _letter_path(instance: "Letter", filename: str) -> str:
@@ -31,7 +33,14 @@ def _letter_path(instance: "Letter", filename: str) -> str:
 
 class Letter(models.Model):
     """A numbered letter. Its content is the stored context; its PDF, once rendered, is never
-    replaced: regenerating makes a new version with the same number."""
+    replaced: regenerating makes a new version with the same number.
+
+    The number is the office's document register entry: ``series`` (the printed prefix, e.g.
+    産人) and ``number`` counted in ``fiscal_year``, the fiscal year (April–March, JST) of the
+    date printed on the letter — not the fiscal year of the round it is about. One letter per
+    (series, fiscal_year, number); its versions (reprints of the same letter, same date and
+    content) share the entry and differ by ``version``. A new decision (e.g. a correction of a
+    decision) is a new letter with its own number."""
 
     class Kind(models.TextChoices):
         GRANT_DECISION = "grant_decision", _("grant decision notice (交付決定通知書)")
@@ -57,11 +66,17 @@ class Letter(models.Model):
 
     kind = models.CharField(max_length=40, choices=Kind.choices)
     programme = models.CharField(max_length=30)
-    fiscal_year = models.PositiveSmallIntegerField()
+    series = models.CharField(max_length=30)
+    fiscal_year = models.PositiveSmallIntegerField()  # of the issue date, not of the round
     number = models.PositiveIntegerField()
     version = models.PositiveSmallIntegerField(default=1)
     previous = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version"
+    )
+    # Issued, before numbering by the fiscal year of issue, under a number another letter of the
+    # same series and year carries: kept as sent, for the office to correct (migration 0003).
+    number_clash_with = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     subject_type = models.CharField(max_length=60)
     subject_id = models.CharField(max_length=40)
@@ -82,7 +97,13 @@ class Letter(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "fiscal_year", "number", "version"],
+                fields=["series", "fiscal_year", "number"],
+                condition=Q(previous__isnull=True, number_clash_with__isnull=True),
+                name="letter_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "fiscal_year", "number", "version"],
+                condition=Q(number_clash_with__isnull=True),
                 name="letter_number_version_unique",
             ),
             models.CheckConstraint(
@@ -96,9 +117,19 @@ class Letter(models.Model):
 
     @property
     def number_text(self) -> str:
-        prefix = settings.KOFU_LETTER_PREFIXES.get(self.programme, self.programme)
         suffix = f"（第{self.version}版）" if self.version > 1 else ""
-        return f"{prefix}第{self.number}号{suffix}"
+        return f"{self.series}第{self.number}号{suffix}"
+
+    @property
+    def issued_on(self) -> dt.date | None:
+        """The date printed on the letter (its fiscal year is ``fiscal_year``)."""
+        value = (self.context or {}).get("issued_on")
+        return dt.date.fromisoformat(value) if value else None
+
+
+def letter_series(programme: str) -> str:
+    """The series (printed prefix) a programme's letters are numbered in."""
+    return settings.KOFU_LETTER_PREFIXES.get(programme, programme)
 
 
 class LetterBatch(models.Model):

@@ -15,13 +15,15 @@ The context every letter receives (built by the issuing service, stored on the L
   as the defendant in the appeal-rights text; default: the title without 知事 / "Governor of")
 - ``recipient``: {"company": "…", "representative": "…", "address": "…", "corporate_number": "…"}
 - ``reference``: the application's reference, e.g. "SUB-2026-000001"
-- ``programme``: the round's name
+- ``programme``: the round's name; optional ``programme_en`` for English letters
 - ``legal_basis``: the rule the decision rests on; optional ``legal_basis_en`` for English letters
 - optional ``applied_on``: ISO date of the application ("…付けで申請のあった")
 Per kind:
 - ``grant_decision``: ``amount`` (printed as 交付決定額), ``decided_amount``, ``computation`` (see
-  applications.calculation SubsidyComputation.as_dict()), ``rate`` ("1/2"), ``cap_per_trainee``,
-  ``cap_per_company``, ``rounding_unit``, ``conditions``, ``results_report_deadline`` (ISO date)
+  applications.calculation SubsidyComputation.as_dict(); each ``excluded`` line also carries
+  ``cost_type_name`` {"ja": …, "en": …}, see applications.letters.computation_named),
+  ``rate`` ("1/2"), ``cap_per_trainee``, ``cap_per_company``, ``rounding_unit``, ``conditions``,
+  ``results_report_deadline`` (ISO date)
 - ``non_grant``: ``reason`` (adverse: carries the appeal-rights text 教示)
 - ``correction``: ``items`` (list of str), ``message``, ``deadline`` (ISO date)
 - ``amount_confirmation``: ``amount`` (確定額), ``decided_amount`` (交付決定額), ``computation``;
@@ -35,9 +37,11 @@ Every decision that can be contested (grant_decision, non_grant, amount_confirma
 carries the appeal-rights text 教示 and cites ``legal_basis``; correction cites it too.
 
 ``reason``, ``message`` and ``conditions`` may be text (one paragraph or item per line) or lists.
-Amounts are whole yen: int, Decimal or a numeric string. A value a template prints but the
-context lacks, or a character the font has no glyph for (e.g. 𠮷, U+20BB7), raises
-``LetterContextError`` instead of leaving a blank on an official notice.
+A letter prints names, never codes: a coded value reaches the template with its name in both
+languages (``cost_type_name``) or through a filter that names it (``exclusion_reason``) and
+raises on a code it does not know. Amounts are whole yen: int, Decimal or a numeric string.
+A value a template prints but the context lacks, or a character the font has no glyph for
+(e.g. 𠮷, U+20BB7), raises ``LetterContextError`` instead of leaving a blank on an official notice.
 """
 
 from __future__ import annotations

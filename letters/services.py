@@ -13,35 +13,34 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Company
 from audit.services import event_record, subject_ref
-from core.dates import today_jst
+from core.dates import fiscal_year_of, today_jst
 from core.roles import Role
 
 from . import rendering
 from .exceptions import InvalidState, LetterNotReady
-from .models import Letter, LetterBatch, LetterSequence
+from .models import Letter, LetterBatch, LetterSequence, letter_series
 
 _INCREMENT = (
     f"UPDATE {LetterSequence._meta.db_table} SET last_number = last_number + 1 "  # noqa: S608
-    "WHERE programme = %s AND fiscal_year = %s RETURNING last_number"
+    "WHERE series = %s AND fiscal_year = %s RETURNING last_number"
 )
 
 
-def number_next(programme: str, fiscal_year: int) -> int:
-    """The next document number: the UPDATE row-locks the sequence until commit, so concurrent
-    letters queue, and a rolled-back letter gives its number back (no gaps, no duplicates).
-    One statement in the usual case (PostgreSQL and SQLite both support RETURNING)."""
+def number_next(series: str, fiscal_year: int) -> int:
+    """The next number of ``series`` in ``fiscal_year``: the UPDATE row-locks the sequence until
+    commit, so concurrent letters queue, and a rolled-back letter gives its number back (no
+    gaps, no duplicates). One statement in the usual case (PostgreSQL and SQLite both support
+    RETURNING)."""
     with connection.cursor() as cursor:
-        cursor.execute(_INCREMENT, [programme, fiscal_year])
+        cursor.execute(_INCREMENT, [series, fiscal_year])
         row = cursor.fetchone()
     if row is not None:
         return row[0]
     try:
         with transaction.atomic():
-            LetterSequence.objects.create(
-                programme=programme, fiscal_year=fiscal_year, last_number=1
-            )
+            LetterSequence.objects.create(series=series, fiscal_year=fiscal_year, last_number=1)
     except IntegrityError:  # a concurrent first letter of the year created the sequence
-        return number_next(programme, fiscal_year)
+        return number_next(series, fiscal_year)
     return 1
 
 
@@ -50,21 +49,28 @@ def letter_prepare(
     *,
     kind: str,
     programme: str,
-    fiscal_year: int,
     subject: models.Model,
     company: Company,
     language: str,
     context: dict[str, Any],
     by: Any | None = None,
 ) -> Letter:
-    """Number a letter and store what it says; its PDF is rendered after commit."""
+    """Number a letter and store what it says; its PDF is rendered after commit.
+
+    The letter is dated today (JST) and numbered in its programme's series in the fiscal year
+    of that date, whatever fiscal year the round it is about belongs to: the number and the
+    printed date identify one letter."""
     from .tasks import letter_render
 
+    issued_on = today_jst()
+    series = letter_series(programme)
+    fiscal_year = fiscal_year_of(issued_on)
     letter = Letter(
         kind=kind,
         programme=programme,
+        series=series,
         fiscal_year=fiscal_year,
-        number=number_next(programme, fiscal_year),
+        number=number_next(series, fiscal_year),
         company=company,
         language=language,
         created_by=by,
@@ -73,7 +79,7 @@ def letter_prepare(
     letter.context = {
         **context,
         "number_text": letter.number_text,
-        "issued_on": today_jst().isoformat(),
+        "issued_on": issued_on.isoformat(),
         "issuer": settings.KOFU_ISSUER,
     }
     letter.save()
@@ -114,7 +120,8 @@ def letter_render_file(*, letter_id: int) -> Letter:
 
 @transaction.atomic
 def letter_regenerate(*, letter_id: int, by: Any, render_after_commit: bool = True) -> Letter:
-    """A new version of an issued letter with the same number and content; the old one stays."""
+    """A new version of an issued letter: the same letter reprinted, with its number, date,
+    fiscal year and content (the number says 第n版); the old one stays."""
     from .tasks import letter_render
 
     latest = Letter.objects.select_for_update().get(pk=letter_id)
@@ -125,10 +132,12 @@ def letter_regenerate(*, letter_id: int, by: Any, render_after_commit: bool = Tr
     letter = Letter.objects.create(
         kind=latest.kind,
         programme=latest.programme,
+        series=latest.series,
         fiscal_year=latest.fiscal_year,
         number=latest.number,
         version=latest.version + 1,
         previous=latest,
+        number_clash_with=latest.number_clash_with,
         subject_type=latest.subject_type,
         subject_id=latest.subject_id,
         company=latest.company,

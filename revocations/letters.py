@@ -59,7 +59,6 @@ def revocation_letter_prepare(
     return letter_prepare(
         kind=Letter.Kind.REVOCATION,
         programme=PROGRAMME,
-        fiscal_year=application.round.fiscal_year,
         subject=application,
         company=application.company,
         language=language_of_user(application.created_by),

@@ -117,6 +117,11 @@ def lines(value: object) -> list[str]:
 
 @register.filter
 def exclusion_reason(code: str, language: str = "ja") -> str:
-    """A reason code of applications.calculation, in words."""
-    ja, en = EXCLUSION_REASONS.get(code, (code, code))
+    """A reason code of applications.calculation, in words; an unknown code raises rather than
+    print the code on a letter."""
+    from letters.rendering import LetterContextError
+
+    if code not in EXCLUSION_REASONS:
+        raise LetterContextError(f"no words for the exclusion reason {code!r}")
+    ja, en = EXCLUSION_REASONS[code]
     return en if language == "en" else ja

@@ -53,6 +53,7 @@ COMPUTATION = {
         {
             "trainee": "鈴木 一郎",
             "cost_type": "travel",
+            "cost_type_name": {"ja": "旅費", "en": "Travel"},
             "amount": 12_000,
             "incurred_on": "2026-11-02",
             "completed": True,

@@ -1,17 +1,23 @@
 """Letters are numbered without gaps, rendered after commit once, versioned, access-controlled."""
 
+import datetime as dt
 import hashlib
 
 import pytest
+import time_machine
+import yaml
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from applications.models import Application
 from audit.models import AuditEvent
+from core.dates import JST
 from fixtures.demo import advance
 from letters.models import Letter
 from letters.services import letter_regenerate, letter_render_file
 from letters.tasks import letter_render
+from workflows import services as wf
+from workflows import steps
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +59,6 @@ def test_lifecycle_issues_each_letter_with_consecutive_numbers(draft, people, ru
 
 
 def test_correction_and_non_grant_letters(draft, people, run_on_commit):
-    from workflows import services as wf
-    from workflows import steps
-
     run_on_commit(wf.subsidy_submit, application_id=draft.pk, by=people.applicant)
     run_on_commit(
         wf.step_complete,
@@ -164,3 +167,39 @@ def test_english_applicant_gets_an_english_letter(draft, people, run_on_commit):
     assert letter.language == "en"
     assert "187,000" in pdf_text(letter)
     assert Application.objects.get(pk=draft.pk).status == "granted"
+
+
+def test_letter_api_gives_series_fiscal_year_of_issue_and_number(draft, people, run_on_commit):
+    run_on_commit(advance, draft, "decision_pending", vars(people))
+    with time_machine.travel(dt.datetime(2027, 4, 1, 9, tzinfo=JST), tick=False):
+        run_on_commit(
+            wf.step_complete,
+            application_id=draft.pk,
+            step=steps.DECIDE,
+            by=people.approver,
+            data={"approve": True},
+        )
+    letter = letters_of(draft).get()
+    api = APIClient()
+    api.force_authenticate(people.applicant)
+
+    row = api.get(f"/api/letters/{letter.pk}/").json()
+
+    assert draft.round.fiscal_year == 2026
+    assert {key: row[key] for key in ("series", "fiscal_year", "number", "issued_on")} == {
+        "series": "産人",
+        "fiscal_year": 2027,
+        "number": 1,
+        "issued_on": "2027-04-01",
+    }
+
+
+def test_openapi_schema_describes_the_letter_number(people):
+    api = APIClient()
+    api.force_authenticate(people.staff)
+    schema = yaml.safe_load(api.get("/api/schema/").content)
+    letter = schema["components"]["schemas"]["Letter"]["properties"]
+    assert letter["series"]["type"] == "string"
+    assert letter["fiscal_year"]["type"] == "integer"
+    assert letter["number"]["type"] == "integer"
+    assert letter["issued_on"]["format"] == "date"

@@ -63,3 +63,10 @@ def test_lines_of_text_or_lists():
 def test_exclusion_reason_in_words():
     assert exclusion_reason("incurred_before_grant_decision") == "交付決定日前に発生した経費"
     assert exclusion_reason("course_not_completed", "en") == "course not completed"
+
+
+def test_exclusion_reason_unknown_code_raises_instead_of_printing_it():
+    from letters.rendering import LetterContextError
+
+    with pytest.raises(LetterContextError, match="not_a_reason"):
+        exclusion_reason("not_a_reason")
