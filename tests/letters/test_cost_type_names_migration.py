@@ -12,7 +12,7 @@ from tests.letters.test_no_codes_printed import pdf_text
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("applications.migrations.0005_letter_cost_type_names")
+migration = importlib.import_module("applications.migrations.0007_letter_cost_type_names")
 
 
 def test_migration_names_the_excluded_cost_types_of_stored_letters(reference, companies):

@@ -35,7 +35,7 @@ def names_add(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0004_outcome_measures"),
+        ("applications", "0006_document_type_stage_labels"),
         ("letters", "0003_number_by_issue_fiscal_year"),
     ]
 
