@@ -44,8 +44,8 @@ def _base(nomination: Nomination, recipient: Company) -> dict[str, Any]:
         "nominee": nomination.company.name,
         "nominator": "" if nomination.is_self_nomination else nomination.nominator_organisation,
     }
-    if nomination.submitted_at is not None:
-        context["applied_on"] = nomination.submitted_at.astimezone(JST).date().isoformat()
+    if nomination.received_at is not None:
+        context["applied_on"] = nomination.received_at.astimezone(JST).date().isoformat()
     return context
 
 

@@ -96,6 +96,6 @@ def correction_letter_prepare(correction: DeclarationCorrection, *, by: Any) -> 
         "deadline": correction.deadline.isoformat(),
     }
     declaration = correction.declaration
-    if declaration.submitted_at is not None:
-        context["applied_on"] = declaration.submitted_at.astimezone(JST).date().isoformat()
+    if declaration.received_at is not None:
+        context["applied_on"] = declaration.received_at.astimezone(JST).date().isoformat()
     return _prepare(declaration, Letter.Kind.CORRECTION, context, by)

@@ -43,3 +43,26 @@ def test_received_at_resubmission_keeps_the_first_receipt_date(request, programm
     page = client.get(record.get_absolute_url()).content.decode()
     assert f'data-testid="received-at">{first.astimezone(JST):%Y-%m-%d %H:%M}<' in page
     assert f'data-testid="submitted-at">{again.astimezone(JST):%Y-%m-%d %H:%M}<' in page
+
+
+@pytest.mark.parametrize("name", ["declaration", "nomination"])
+def test_received_at_is_the_application_date_a_later_letter_cites(request, people, name):
+    """A letter that says 「…付けで申請のあった」 cites the first receipt, not the resubmission."""
+    from letters.models import Letter
+
+    programme = next(p for p in PROGRAMMES if p.name == name)
+    # given a record received, returned, resubmitted two days later and returned again
+    first = timezone.now().replace(microsecond=0) + dt.timedelta(hours=1)
+    with time_machine.travel(first, tick=False):
+        record = programme.submitted(request, people)
+    with time_machine.travel(first + dt.timedelta(days=1), tick=False):
+        programme.returned(record.pk, people.staff)
+    with time_machine.travel(first + dt.timedelta(days=3), tick=False):
+        programme.resubmit(record.pk, people.applicant)
+        programme.returned(record.pk, people.staff)
+
+    # then the second correction letter gives the first receipt's date as the application date
+    second = Letter.objects.filter(
+        subject_id=str(record.pk), kind=Letter.Kind.CORRECTION
+    ).latest("id")
+    assert second.context["applied_on"] == first.astimezone(JST).date().isoformat()
