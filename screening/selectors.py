@@ -272,6 +272,11 @@ def _submitted_scores(panel: ReviewPanel) -> list[analytics.Score]:
     return [analytics.Score(*row) for row in rows.order_by("pk")]
 
 
+def items_ranking(ranked: analytics.Ranking) -> pd.DataFrame:
+    """The ranking in the committee's words: item_id, and within_quota for what it selects."""
+    return ranked.table.rename(columns={"application_id": "item_id", "selected": "within_quota"})
+
+
 def panel_results(panel: ReviewPanel) -> PanelResults:
     """Rank the committee's items from the submitted scores (mean z-score, ties shared)."""
     rubric, criteria = analytics_rubric(panel)
@@ -279,7 +284,7 @@ def panel_results(panel: ReviewPanel) -> PanelResults:
     totals = analytics.normalised(analytics.weighted_totals(frame, rubric))
     ranked = analytics.ranking(analytics.application_summary(totals), panel.quota)
     items = {item.pk: item for item in panel.items.all()}
-    table = ranked.table.rename(columns={"application_id": "item_id", "selected": "within_quota"})
+    table = items_ranking(ranked)
     table.insert(2, "label", table["item_id"].map(lambda pk: items[pk].label))
     labels = {criterion.code: criterion.label for criterion in criteria}
     agreement = analytics.criterion_agreement(frame)
