@@ -132,12 +132,61 @@ def items_for_reviewer(user: Any, panel: ReviewPanel | None = None) -> QuerySet[
     return items.filter(Q(panel__chair_id=user.pk) | Q(pk__in=own)).distinct()
 
 
+def reads_results(user: Any, panel: ReviewPanel) -> bool:
+    """Staff, approvers and the committee's chair read its ranking, scores and selection."""
+    return oversees(user, panel) or has_role(user, Role.APPROVER)
+
+
 def panels_for_user(user: Any) -> QuerySet[ReviewPanel]:
     """Committees whose results the user may read: staff and approvers all, a chair theirs."""
     panels = ReviewPanel.objects.select_related("rubric", "chair")
     if has_role(user, Role.STAFF) or has_role(user, Role.APPROVER):
         return panels
     return panels.filter(chair_id=user.pk)
+
+
+def committees_for_user(user: Any) -> QuerySet[ReviewPanel]:
+    """Committees the user may look at: those whose results they read, and a reviewer's own
+    (in whose pool they are), where they see their own items only."""
+    panels = ReviewPanel.objects.select_related("rubric", "chair").order_by("-pk")
+    if has_role(user, Role.STAFF) or has_role(user, Role.APPROVER):
+        return panels
+    return panels.filter(Q(chair_id=user.pk) | Q(reviewers=user)).distinct()
+
+
+def review_items_for_user(user: Any, panel: ReviewPanel | None = None) -> QuerySet[ReviewItem]:
+    """Items the user may look at: as ``items_for_reviewer``, and every item for approvers."""
+    if has_role(user, Role.APPROVER) and not has_role(user, Role.STAFF):
+        items = ReviewItem.objects.select_related("panel", "company")
+        return items.filter(panel=panel) if panel is not None else items
+    return items_for_reviewer(user, panel)
+
+
+class PanelStatus(models.TextChoices):
+    """Where a committee stands, from its reviews and its decisions."""
+
+    REVIEWING = "reviewing", _("Reviewing")
+    AWAITING_DECISION = "awaiting_decision", _("Awaiting the chair's decision")
+    DECISION_RECORDED = "decision_recorded", _("Decision awaiting approval")
+    APPROVED = "approved", _("Decision approved")
+
+
+def panel_status(panel: ReviewPanel) -> PanelStatus:
+    """Reviewing while reviews are open before the deadline; then awaiting the chair's decision
+    (again after an approver returns it); then recorded; then approved."""
+    decision = decision_standing(panel)
+    if decision is not None:
+        if decision.status == CommitteeDecision.Status.APPROVED:
+            return PanelStatus.APPROVED
+        return PanelStatus.DECISION_RECORDED
+    return PanelStatus.REVIEWING if reviews_pending(panel) else PanelStatus.AWAITING_DECISION
+
+
+def reviews_pending(panel: ReviewPanel) -> int:
+    """Reviews the committee still waits for: those open while the deadline has not passed."""
+    if panel.is_past_deadline:
+        return 0
+    return ReviewAssignment.objects.filter(item__panel=panel, status=Status.ASSIGNED).count()
 
 
 def panel_get_for_user(user: Any, panel_id: int) -> ReviewPanel:
@@ -300,3 +349,60 @@ def panel_results(panel: ReviewPanel) -> PanelResults:
             item for pk, item in items.items() if pk not in scored and item.withdrawn_at is None
         ],
     )
+
+
+def panel_items_for_user(user: Any, panel: ReviewPanel) -> list[dict[str, Any]]:
+    """The committee's items the user may see, each with its place in the ranking and the
+    standing decision's selection for those who read results (None for a reviewer, whose
+    blind scoring the ranking would break)."""
+    items = review_items_for_user(user, panel).order_by("pk")
+    if not reads_results(user, panel):
+        return [_item_row(item) for item in items]
+    ranked = panel_results(panel).table.set_index("item_id")
+    decision = decision_standing(panel)
+    entries = {entry.item_id: entry for entry in decision.entries.all()} if decision else {}
+    rows = []
+    for item in items:
+        row = _item_row(item)
+        if item.pk in ranked.index:
+            figures = ranked.loc[item.pk]
+            row.update(
+                rank=int(figures["rank"]),
+                mean_raw=round(float(figures["mean_raw"]), analytics.DISPLAY_DECIMALS),
+                mean_z=round(float(figures["mean_z"]), analytics.DISPLAY_DECIMALS),
+                within_quota=bool(figures["within_quota"]),
+                tied_at_quota=bool(figures["tied_at_quota"]),
+            )
+        if decision is not None:
+            entry = entries.get(item.pk)
+            row.update(
+                selected=bool(entry and entry.selected),
+                departure_reason=entry.departure_reason if entry else "",
+            )
+        rows.append(row)
+    return sorted(rows, key=lambda row: (row["rank"] is None, row["rank"] or 0, row["id"]))
+
+
+def _item_row(item: ReviewItem) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "label": item.label,
+        "company": item.company.name,
+        "withdrawn": item.withdrawn_at is not None,
+        "rank": None,
+        "mean_raw": None,
+        "mean_z": None,
+        "within_quota": None,
+        "tied_at_quota": None,
+        "selected": None,
+        "departure_reason": None,
+    }
+
+
+def panel_selection_for_user(user: Any, panel: ReviewPanel) -> list[int] | None:
+    """The standing decision's selected items, for those who read results; None otherwise
+    (or before a decision)."""
+    decision = decision_standing(panel)
+    if decision is None or not reads_results(user, panel):
+        return None
+    return sorted(decision.entries.filter(selected=True).values_list("item_id", flat=True))
