@@ -132,34 +132,65 @@ def items_for_reviewer(user: Any, panel: ReviewPanel | None = None) -> QuerySet[
     return items.filter(Q(panel__chair_id=user.pk) | Q(pk__in=own)).distinct()
 
 
+def _panels_reviewed_by(user: Any) -> QuerySet:
+    return ReviewAssignment.objects.filter(reviewer_id=user.pk).values("item__panel_id")
+
+
+def _results_readable(user: Any) -> Q:
+    """Committees whose results the user reads: staff all; a chair theirs; an approver those
+    they review nothing in (a reviewing approver scores blind, like any reviewer)."""
+    if has_role(user, Role.STAFF):
+        return Q()
+    readable = Q(chair_id=user.pk)
+    if has_role(user, Role.APPROVER):
+        readable |= ~Q(pk__in=_panels_reviewed_by(user))
+    return readable
+
+
 def reads_results(user: Any, panel: ReviewPanel) -> bool:
-    """Staff, approvers and the committee's chair read its ranking, scores and selection."""
+    """Whether the user reads the committee's ranking, scores and selection (see
+    ``_results_readable``)."""
+    if oversees(user, panel):
+        return True
+    return (
+        has_role(user, Role.APPROVER)
+        and not _panels_reviewed_by(user).filter(item__panel=panel).exists()
+    )
+
+
+def may_act_on_decision(user: Any, panel: ReviewPanel) -> bool:
+    """Staff, the chair and approvers act on a committee's decision (the services then check
+    which of them may take which step); a reviewer never does."""
     return oversees(user, panel) or has_role(user, Role.APPROVER)
 
 
 def panels_for_user(user: Any) -> QuerySet[ReviewPanel]:
-    """Committees whose results the user may read: staff and approvers all, a chair theirs."""
+    """Committees whose results the user may read: staff all, a chair theirs, an approver
+    those they review nothing in."""
     panels = ReviewPanel.objects.select_related("rubric", "chair")
-    if has_role(user, Role.STAFF) or has_role(user, Role.APPROVER):
-        return panels
-    return panels.filter(chair_id=user.pk)
+    return panels.filter(_results_readable(user))
 
 
 def committees_for_user(user: Any) -> QuerySet[ReviewPanel]:
     """Committees the user may look at: those whose results they read, and a reviewer's own
     (in whose pool they are), where they see their own items only."""
     panels = ReviewPanel.objects.select_related("rubric", "chair").order_by("-pk")
-    if has_role(user, Role.STAFF) or has_role(user, Role.APPROVER):
+    if has_role(user, Role.STAFF):
         return panels
-    return panels.filter(Q(chair_id=user.pk) | Q(reviewers=user)).distinct()
+    return panels.filter(_results_readable(user) | Q(reviewers=user)).distinct()
 
 
 def review_items_for_user(user: Any, panel: ReviewPanel | None = None) -> QuerySet[ReviewItem]:
-    """Items the user may look at: as ``items_for_reviewer``, and every item for approvers."""
-    if has_role(user, Role.APPROVER) and not has_role(user, Role.STAFF):
-        items = ReviewItem.objects.select_related("panel", "company")
-        return items.filter(panel=panel) if panel is not None else items
-    return items_for_reviewer(user, panel)
+    """Items the user may look at: as ``items_for_reviewer``, and every item of a committee
+    whose results the user reads."""
+    if has_role(user, Role.STAFF):
+        return items_for_reviewer(user, panel)
+    readable = ReviewPanel.objects.filter(_results_readable(user)).values("pk")
+    own = items_for_reviewer(user, panel).values("pk")
+    items = ReviewItem.objects.select_related("panel", "company")
+    if panel is not None:
+        items = items.filter(panel=panel)
+    return items.filter(Q(panel_id__in=readable) | Q(pk__in=own))
 
 
 class PanelStatus(models.TextChoices):

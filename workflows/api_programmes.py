@@ -38,7 +38,7 @@ from declarations.serializers import (
 )
 from screening.api import CommitteeDetailSerializer, CommitteeSerializer
 from screening.models import ReviewPanel
-from screening.selectors import committees_for_user, reads_results
+from screening.selectors import committees_for_user, may_act_on_decision
 
 from . import services, steps
 from .api import AnswerSerializer, CheckDocumentsSerializer, ReasonSerializer
@@ -294,7 +294,7 @@ class CommitteeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """The committee, for those who may act on its decision: a reviewer sees it but is
         refused here, before their input is read."""
         panel = self.get_object()
-        if not reads_results(self.request.user, panel):
+        if not may_act_on_decision(self.request.user, panel):
             raise NotAllowed(_("Only programme staff, approvers and the chair act on a committee."))
         return panel
 

@@ -11,7 +11,13 @@ from audit.models import AuditEvent
 from screening.models import ReviewPanel
 from screening.selectors import review_item_for
 from tests.awards.helpers import award_round_create, panel_create
-from tests.workflows.test_programme_api import _in_review, _refused, client_for, post
+from tests.workflows.test_programme_api import (
+    _as_approver_too,
+    _in_review,
+    _refused,
+    client_for,
+    post,
+)
 from workflows.selectors import process_for
 
 pytestmark = pytest.mark.django_db
@@ -187,6 +193,26 @@ def test_committee_outside_reviewer_applicant_and_pool_reviewer_refused(
     for action in ("start", "decide", "approve"):
         _refused(post(member, f"/api/committees/{panel.pk}/{action}/"), 403, "not_allowed")
     assert get(member, "/api/review-items/?committee=x")["results"] == []
+
+
+def test_committee_approver_who_reviews_in_it_scores_blind_like_any_reviewer(
+    committee, people, reviewers
+):
+    panel, strong, _ = committee
+    reviewing_approver = client_for(_as_approver_too(reviewers[0]))
+    _score(client_for(reviewers[1]), strong, 5)
+
+    seen = get(reviewing_approver, f"/api/committees/{panel.pk}/")
+    item = get(reviewing_approver, f"/api/review-items/{strong.pk}/")
+
+    assert {i["rank"] for i in seen["items"]} == {None}
+    assert item["scores"] == []
+    assert [a["reviewer"] for a in item["assignments"]] == ["reviewer1"]
+    # an approver who reviews nothing in it reads the ranking and every assignment
+    approver = client_for(people.approver)
+    assert len(get(approver, f"/api/review-items/{strong.pk}/")["assignments"]) == 4
+    ranks = [i["rank"] for i in get(approver, f"/api/committees/{panel.pk}/")["items"]]
+    assert ranks == [1, None]
 
 
 def test_committee_api_described_in_the_openapi_schema(people, client):
