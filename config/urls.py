@@ -15,7 +15,7 @@ from notifications import views as notification_views
 from notifications.api import NotificationViewSet
 from payments.api import PayableViewSet, PayeeAccountViewSet, PaymentBatchViewSet
 from revocations.api import RevocationViewSet
-from screening.api import ConflictViewSet, ReviewViewSet
+from screening.api import ConflictViewSet, ReviewItemViewSet, ReviewViewSet
 from workflows import api as workflow_api
 from workflows import api_programmes, committee_pages, portal, portal_awards, portal_declarations
 from workflows.api_outcomes import OutcomeReportViewSet
@@ -37,6 +37,7 @@ router.register("declarations", api_programmes.DeclarationViewSet, basename="dec
 router.register("nominations", api_programmes.NominationViewSet, basename="nomination")
 router.register("committees", api_programmes.CommitteeViewSet, basename="committee")
 router.register("reviews", ReviewViewSet, basename="review")
+router.register("review-items", ReviewItemViewSet, basename="review-item")
 router.register("conflicts", ConflictViewSet, basename="conflict")
 router.register("payables", PayableViewSet, basename="payable")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")

@@ -2,7 +2,8 @@
 
 Pure functions on plain data that return pandas DataFrames: no models, no database. The steps
 run in order ``scores_frame`` → ``weighted_totals`` → ``normalised`` → ``application_summary``
-→ ``ranking`` → ``apply_committee_decision`` → ``ranked_table_export``.
+→ ``ranking`` → ``ranked_table_export``. Which choices of the chair depart from the ranking is
+the committee's rule, ``screening.committee.departures_from_ranking``, applied to this ranking.
 ``criterion_agreement`` reads the scores frame alongside them.
 
 Choices made once and used throughout:
@@ -270,7 +271,8 @@ def ranking(summary: pd.DataFrame, quota: int, *, by: RankBy = "mean_z") -> Rank
 
     * selected when r+k−1 ≤ quota: the whole group fits;
     * tied_at_quota when r ≤ quota < r+k−1: the group straddles the boundary. None of it is
-      selected automatically; the committee chooses (see ``apply_committee_decision``);
+      selected automatically; the committee chooses, and gives a reason for its choice (see
+      ``screening.committee.departures_from_ranking``);
     * neither, otherwise.
 
     The table keeps the summary's columns, with rank first. Rows are in rank order, then by
@@ -294,91 +296,6 @@ def ranking(summary: pd.DataFrame, quota: int, *, by: RankBy = "mean_z") -> Rank
     )
     table.insert(0, "rank", rank)
     return Ranking(table=table.reset_index(drop=True), quota=quota, by=by)
-
-
-def _checked_ids(ranked: Ranking, ids: Iterable[int], what: str) -> set[int]:
-    wanted = {int(i) for i in ids}
-    unknown = sorted(wanted - set(ranked.table["application_id"].astype(int)))
-    if unknown:
-        raise ValueError(f"{what} names applications not in the ranking: {unknown}")
-    return wanted
-
-
-def _inversions(table: pd.DataFrame) -> pd.DataFrame:
-    """Pairs (chosen, passed) where chosen is selected and passed, ranked higher, is not."""
-    ranks = table[["application_id", "rank", "selected"]]
-    pairs = ranks[ranks["selected"]].merge(
-        ranks[~ranks["selected"]], how="cross", suffixes=("_chosen", "_passed")
-    )
-    pairs = pairs[pairs["rank_passed"] < pairs["rank_chosen"]]
-    return pairs.rename(
-        columns={"application_id_chosen": "chosen", "application_id_passed": "passed"}
-    )[["chosen", "passed"]]
-
-
-def _unexplained(table: pd.DataFrame, inversions: pd.DataFrame, explained: set[int]) -> list[str]:
-    problems = []
-    dropped = table["proposed"] & ~table["selected"]
-    for application in table.loc[dropped, "application_id"]:
-        if application not in explained:
-            problems.append(
-                f"application {application} is within the quota by ranking but not selected: "
-                "give a rationale for it"
-            )
-    open_pairs = inversions[
-        ~inversions["chosen"].isin(explained) & ~inversions["passed"].isin(explained)
-    ]
-    for chosen, passed in open_pairs.groupby("chosen")["passed"]:
-        over = ", ".join(str(i) for i in passed)
-        problems.append(
-            f"application {chosen} is selected over higher-ranked {over}: give a rationale for "
-            f"{chosen}, or for each application passed over"
-        )
-    return problems
-
-
-def apply_committee_decision(
-    ranked: Ranking,
-    selected_ids: Iterable[int],
-    rationale_by_id: Mapping[int, str] | None = None,
-) -> pd.DataFrame:
-    """The committee's final selection, checked against the ranking.
-
-    At most ``quota`` applications may be selected. Every departure from the ranking needs a
-    recorded rationale (a blank one counts as none):
-
-    * an application the ranking selected but the committee did not needs a rationale of its own;
-    * selecting X while a strictly higher-ranked Y is not selected needs a rationale on X (why X
-      was preferred) or on Y (why Y was passed over, e.g. it withdrew).
-
-    Choosing among applications tied at the quota is not a departure, because they share a rank.
-    Returns the ranked table with proposed (the ranking's selection), selected (the committee's),
-    departure (the application was dropped, or is on either side of such an X/Y pair) and
-    rationale ("" when there is none). Raises ValueError naming every unexplained departure.
-    """
-    chosen = _checked_ids(ranked, selected_ids, "the selection")
-    rationales = {
-        int(i): text.strip() for i, text in (rationale_by_id or {}).items() if text.strip()
-    }
-    _checked_ids(ranked, rationales, "the rationales")
-    if len(chosen) > ranked.quota:
-        raise ValueError(
-            f"{len(chosen)} applications selected but the quota is {ranked.quota}: "
-            "deselect some, or raise the quota"
-        )
-    table = ranked.table.drop(columns="selected").assign(
-        proposed=ranked.table["selected"],
-        selected=ranked.table["application_id"].isin(chosen),
-    )
-    inversions = _inversions(table)
-    problems = _unexplained(table, inversions, set(rationales))
-    if problems:
-        raise ValueError("departures from the ranking without a rationale: " + "; ".join(problems))
-    involved = set(inversions["chosen"]) | set(inversions["passed"])
-    return table.assign(
-        departure=table["application_id"].isin(involved) | (table["proposed"] & ~table["selected"]),
-        rationale=table["application_id"].map(lambda i: rationales.get(int(i), "")),
-    )
 
 
 def _export_frame(table: pd.DataFrame) -> pd.DataFrame:

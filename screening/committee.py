@@ -55,15 +55,18 @@ from .models import (
 from .selectors import (
     Conflict,
     PanelResults,
+    assignments_for_reviewer,
     conflict_of,
     decision_pending_approval,
     oversees,
     panel_for_round,
     panel_loads,
     panel_results,
+    reads_results,
     review_assignments_open,
     review_item_for,
     reviewers_conflicted_with,
+    reviews_pending,
 )
 from .signals import assignment_closed, assignment_replaced
 
@@ -83,6 +86,7 @@ __all__ = [
     "panel_results",
     "review_assignments_open",
     "review_item_for",
+    "review_item_get",
     "review_reminders_send",
     "reviewers_assign",
     "scores_submit",
@@ -468,6 +472,23 @@ def assignment_for_reviewer(*, user: Any, assignment_id: int) -> ReviewAssignmen
     return assignment
 
 
+def review_item_get(*, user: Any, item_id: int) -> ReviewItem:
+    """The item if the user may look at it: any for those who read the committee's results,
+    else one the reviewer was assigned. A conflicted reviewer gets "not found", and the
+    attempt is audited."""
+    item = ReviewItem.objects.select_related("panel", "company").filter(pk=item_id).first()
+    if item is None:
+        raise ReviewNotFound(_("No such review."))
+    if reads_results(user, item.panel):
+        return item
+    conflict = conflict_of(user, item)
+    if conflict is not None:
+        _refuse(user, item, conflict)
+    if not assignments_for_reviewer(user, item.panel).filter(item=item).exists():
+        raise ReviewNotFound(_("No such review."))
+    return item
+
+
 # --- the reviewer's acts -----------------------------------------------------------------
 
 
@@ -707,14 +728,14 @@ def _ensure_may_decide(panel: ReviewPanel, by: Any) -> None:
 
 def reviews_closed_ensure(panel: ReviewPanel) -> None:
     """The committee decides once every review is in or the review deadline has passed."""
-    still_open = ReviewAssignment.objects.filter(item__panel=panel, status=Status.ASSIGNED)
-    if not panel.is_past_deadline and still_open.exists():
+    pending = reviews_pending(panel)
+    if pending:
         raise InvalidState(
             _(
                 "%(count)s reviews are still open and their deadline (%(deadline)s) has not "
                 "passed: decide when every review is in or the deadline is over."
             )
-            % {"count": still_open.count(), "deadline": _deadline_text(panel)}
+            % {"count": pending, "deadline": _deadline_text(panel)}
         )
 
 

@@ -132,12 +132,92 @@ def items_for_reviewer(user: Any, panel: ReviewPanel | None = None) -> QuerySet[
     return items.filter(Q(panel__chair_id=user.pk) | Q(pk__in=own)).distinct()
 
 
+def _panels_reviewed_by(user: Any) -> QuerySet:
+    return ReviewAssignment.objects.filter(reviewer_id=user.pk).values("item__panel_id")
+
+
+def _results_readable(user: Any) -> Q:
+    """Committees whose results the user reads: staff all; a chair theirs; an approver those
+    they review nothing in (a reviewing approver scores blind, like any reviewer)."""
+    if has_role(user, Role.STAFF):
+        return Q()
+    readable = Q(chair_id=user.pk)
+    if has_role(user, Role.APPROVER):
+        readable |= ~Q(pk__in=_panels_reviewed_by(user))
+    return readable
+
+
+def reads_results(user: Any, panel: ReviewPanel) -> bool:
+    """Whether the user reads the committee's ranking, scores and selection (see
+    ``_results_readable``)."""
+    if oversees(user, panel):
+        return True
+    return (
+        has_role(user, Role.APPROVER)
+        and not _panels_reviewed_by(user).filter(item__panel=panel).exists()
+    )
+
+
+def may_act_on_decision(user: Any, panel: ReviewPanel) -> bool:
+    """Staff, the chair and approvers act on a committee's decision (the services then check
+    which of them may take which step); a reviewer never does."""
+    return oversees(user, panel) or has_role(user, Role.APPROVER)
+
+
 def panels_for_user(user: Any) -> QuerySet[ReviewPanel]:
-    """Committees whose results the user may read: staff and approvers all, a chair theirs."""
+    """Committees whose results the user may read: staff all, a chair theirs, an approver
+    those they review nothing in."""
     panels = ReviewPanel.objects.select_related("rubric", "chair")
-    if has_role(user, Role.STAFF) or has_role(user, Role.APPROVER):
+    return panels.filter(_results_readable(user))
+
+
+def committees_for_user(user: Any) -> QuerySet[ReviewPanel]:
+    """Committees the user may look at: those whose results they read, and a reviewer's own
+    (in whose pool they are), where they see their own items only."""
+    panels = ReviewPanel.objects.select_related("rubric", "chair").order_by("-pk")
+    if has_role(user, Role.STAFF):
         return panels
-    return panels.filter(chair_id=user.pk)
+    return panels.filter(_results_readable(user) | Q(reviewers=user)).distinct()
+
+
+def review_items_for_user(user: Any, panel: ReviewPanel | None = None) -> QuerySet[ReviewItem]:
+    """Items the user may look at: as ``items_for_reviewer``, and every item of a committee
+    whose results the user reads."""
+    if has_role(user, Role.STAFF):
+        return items_for_reviewer(user, panel)
+    readable = ReviewPanel.objects.filter(_results_readable(user)).values("pk")
+    own = items_for_reviewer(user, panel).values("pk")
+    items = ReviewItem.objects.select_related("panel", "company")
+    if panel is not None:
+        items = items.filter(panel=panel)
+    return items.filter(Q(panel_id__in=readable) | Q(pk__in=own))
+
+
+class PanelStatus(models.TextChoices):
+    """Where a committee stands, from its reviews and its decisions."""
+
+    REVIEWING = "reviewing", _("Reviewing")
+    AWAITING_DECISION = "awaiting_decision", _("Awaiting the chair's decision")
+    DECISION_RECORDED = "decision_recorded", _("Decision awaiting approval")
+    APPROVED = "approved", _("Decision approved")
+
+
+def panel_status(panel: ReviewPanel) -> PanelStatus:
+    """Reviewing while reviews are open before the deadline; then awaiting the chair's decision
+    (again after an approver returns it); then recorded; then approved."""
+    decision = decision_standing(panel)
+    if decision is not None:
+        if decision.status == CommitteeDecision.Status.APPROVED:
+            return PanelStatus.APPROVED
+        return PanelStatus.DECISION_RECORDED
+    return PanelStatus.REVIEWING if reviews_pending(panel) else PanelStatus.AWAITING_DECISION
+
+
+def reviews_pending(panel: ReviewPanel) -> int:
+    """Reviews the committee still waits for: those open while the deadline has not passed."""
+    if panel.is_past_deadline:
+        return 0
+    return ReviewAssignment.objects.filter(item__panel=panel, status=Status.ASSIGNED).count()
 
 
 def panel_get_for_user(user: Any, panel_id: int) -> ReviewPanel:
@@ -272,6 +352,11 @@ def _submitted_scores(panel: ReviewPanel) -> list[analytics.Score]:
     return [analytics.Score(*row) for row in rows.order_by("pk")]
 
 
+def items_ranking(ranked: analytics.Ranking) -> pd.DataFrame:
+    """The ranking in the committee's words: item_id, and within_quota for what it selects."""
+    return ranked.table.rename(columns={"application_id": "item_id", "selected": "within_quota"})
+
+
 def panel_results(panel: ReviewPanel) -> PanelResults:
     """Rank the committee's items from the submitted scores (mean z-score, ties shared)."""
     rubric, criteria = analytics_rubric(panel)
@@ -279,7 +364,7 @@ def panel_results(panel: ReviewPanel) -> PanelResults:
     totals = analytics.normalised(analytics.weighted_totals(frame, rubric))
     ranked = analytics.ranking(analytics.application_summary(totals), panel.quota)
     items = {item.pk: item for item in panel.items.all()}
-    table = ranked.table.rename(columns={"application_id": "item_id", "selected": "within_quota"})
+    table = items_ranking(ranked)
     table.insert(2, "label", table["item_id"].map(lambda pk: items[pk].label))
     labels = {criterion.code: criterion.label for criterion in criteria}
     agreement = analytics.criterion_agreement(frame)
@@ -295,3 +380,60 @@ def panel_results(panel: ReviewPanel) -> PanelResults:
             item for pk, item in items.items() if pk not in scored and item.withdrawn_at is None
         ],
     )
+
+
+def panel_items_for_user(user: Any, panel: ReviewPanel) -> list[dict[str, Any]]:
+    """The committee's items the user may see, each with its place in the ranking and the
+    standing decision's selection for those who read results (None for a reviewer, whose
+    blind scoring the ranking would break)."""
+    items = review_items_for_user(user, panel).order_by("pk")
+    if not reads_results(user, panel):
+        return [_item_row(item) for item in items]
+    ranked = panel_results(panel).table.set_index("item_id")
+    decision = decision_standing(panel)
+    entries = {entry.item_id: entry for entry in decision.entries.all()} if decision else {}
+    rows = []
+    for item in items:
+        row = _item_row(item)
+        if item.pk in ranked.index:
+            figures = ranked.loc[item.pk]
+            row.update(
+                rank=int(figures["rank"]),
+                mean_raw=round(float(figures["mean_raw"]), analytics.DISPLAY_DECIMALS),
+                mean_z=round(float(figures["mean_z"]), analytics.DISPLAY_DECIMALS),
+                within_quota=bool(figures["within_quota"]),
+                tied_at_quota=bool(figures["tied_at_quota"]),
+            )
+        if decision is not None:
+            entry = entries.get(item.pk)
+            row.update(
+                selected=bool(entry and entry.selected),
+                departure_reason=entry.departure_reason if entry else "",
+            )
+        rows.append(row)
+    return sorted(rows, key=lambda row: (row["rank"] is None, row["rank"] or 0, row["id"]))
+
+
+def _item_row(item: ReviewItem) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "label": item.label,
+        "company": item.company.name,
+        "withdrawn": item.withdrawn_at is not None,
+        "rank": None,
+        "mean_raw": None,
+        "mean_z": None,
+        "within_quota": None,
+        "tied_at_quota": None,
+        "selected": None,
+        "departure_reason": None,
+    }
+
+
+def panel_selection_for_user(user: Any, panel: ReviewPanel) -> list[int] | None:
+    """The standing decision's selected items, for those who read results; None otherwise
+    (or before a decision)."""
+    decision = decision_standing(panel)
+    if decision is None or not reads_results(user, panel):
+        return None
+    return sorted(decision.entries.filter(selected=True).values_list("item_id", flat=True))

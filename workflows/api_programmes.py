@@ -36,7 +36,9 @@ from declarations.serializers import (
     DeclarationInputSerializer,
     DeclarationSerializer,
 )
+from screening.api import CommitteeDetailSerializer, CommitteeSerializer
 from screening.models import ReviewPanel
+from screening.selectors import committees_for_user, may_act_on_decision
 
 from . import services, steps
 from .api import AnswerSerializer, CheckDocumentsSerializer, ReasonSerializer
@@ -67,12 +69,6 @@ class CommitteeDecisionSerializer(serializers.Serializer):
 class ApproveSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class PanelSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ReviewPanel
-        fields = ["id", "name", "reviewers_per_item", "review_deadline", "quota"]
 
 
 class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -268,41 +264,63 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._step(request, steps.COMMEND, CommendSerializer)
 
 
-class CommitteeViewSet(viewsets.GenericViewSet):
-    """A committee's decision: open it, the chair records it, an approver approves it."""
+class CommitteeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Committees as the user may see them, and their decision: staff open it, the chair
+    records it, an approver approves it. Each action answers with the committee's status and
+    selection."""
 
-    serializer_class = PanelSerializer
-    queryset = ReviewPanel.objects.all()
+    serializer_class = CommitteeSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema is built without a user
+            return ReviewPanel.objects.none()
         user = self.request.user
-        if not (has_role(user, Role.STAFF) or has_role(user, Role.APPROVER)):
-            raise NotAllowed(_("Only programme staff and approvers can act on committees."))
-        return ReviewPanel.objects.all()
+        if not any(has_role(user, role) for role in (Role.STAFF, Role.APPROVER, Role.REVIEWER)):
+            raise NotAllowed(
+                _("Only programme staff, approvers and reviewers can look at committees.")
+            )
+        return committees_for_user(user)
+
+    def get_serializer_class(self):
+        return CommitteeSerializer if self.action == "list" else CommitteeDetailSerializer
+
+    def _detail(self, panel: ReviewPanel) -> Response:
+        panel = ReviewPanel.objects.select_related("rubric", "chair").get(pk=panel.pk)
+        return Response(
+            CommitteeDetailSerializer(panel, context=self.get_serializer_context()).data
+        )
+
+    def _acting_on(self) -> ReviewPanel:
+        """The committee, for those who may act on its decision: a reviewer sees it but is
+        refused here, before their input is read."""
+        panel = self.get_object()
+        if not may_act_on_decision(self.request.user, panel):
+            raise NotAllowed(_("Only programme staff, approvers and the chair act on a committee."))
+        return panel
 
     def _step(self, request: Request, step: steps.Step, serializer_class: Any) -> Response:
-        panel = self.get_object()
+        panel = self._acting_on()
         data = _valid(serializer_class, request.data)
         services.step_complete(
             application_id=panel.pk, step=step, by=request.user, data=data, flow_class=CommitteeFlow
         )
-        return Response(PanelSerializer(panel).data)
+        return self._detail(panel)
 
-    @extend_schema(request=None, responses={200: PanelSerializer})
+    @extend_schema(request=None, responses={200: CommitteeDetailSerializer})
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: str) -> Response:
         """Staff: open the decision once the reviews are in or their deadline has passed."""
-        panel = self.get_object()
+        panel = self._acting_on()
         services.committee_process_start(panel_id=panel.pk, by=request.user)
-        return Response(PanelSerializer(panel).data)
+        return self._detail(panel)
 
-    @extend_schema(request=CommitteeDecisionSerializer, responses={200: PanelSerializer})
+    @extend_schema(request=CommitteeDecisionSerializer, responses={200: CommitteeDetailSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
         """The chair: the selection, its rationale, and a reason for each departure."""
         return self._step(request, steps.RECORD_DECISION, CommitteeDecisionSerializer)
 
-    @extend_schema(request=ApproveSerializer, responses={200: PanelSerializer})
+    @extend_schema(request=ApproveSerializer, responses={200: CommitteeDetailSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         """An approver who reviewed nothing in the round: approve, or return to the chair."""

@@ -22,7 +22,6 @@ from screening.analytics import (
     Rubric,
     Score,
     application_summary,
-    apply_committee_decision,
     criterion_agreement,
     normalised,
     ranked_table_export,
@@ -432,107 +431,6 @@ def test_ranking_invalid_arguments_refused(quota, by, message):
         ranking(SUMMARY, quota=quota, by=by)
 
 
-# -- committee decision -----------------------------------------------------------------------
-
-
-def test_committee_decision_choosing_within_tie_needs_no_rationale():
-    ranked = ranking(SUMMARY, quota=3)
-
-    final = apply_committee_decision(ranked, [101, 102, 103], {})
-
-    assert final.selected.tolist() == [True, True, True, False, False, False]
-    assert final.proposed.tolist() == [True, False, False, False, False, False]
-    assert not final.departure.any()
-    assert final.rationale.tolist() == [""] * 6
-
-
-def test_committee_decision_skipping_higher_ranked_without_rationale_names_applications():
-    ranked = ranking(SUMMARY, quota=3)
-
-    # 105 (rank 5) over 103 and 104 (rank 2), and a blank rationale counts as none
-    with pytest.raises(
-        ValueError,
-        match=r"application 105 is selected over higher-ranked 103, 104: give a rationale for 105",
-    ):
-        apply_committee_decision(ranked, [101, 102, 105], {105: "   "})
-
-
-def test_committee_decision_departure_with_rationale_is_recorded():
-    ranked = ranking(SUMMARY, quota=3)
-
-    final = apply_committee_decision(ranked, [101, 102, 105], {105: "地域への波及効果が大きい"})
-
-    rows = final.set_index("application_id")
-    assert rows.selected.to_dict() == {
-        101: True,
-        102: True,
-        103: False,
-        104: False,
-        105: True,
-        106: False,
-    }
-    # 105 was chosen over 103 and 104; 106 was neither chosen nor passed over
-    assert rows.departure.to_dict() == {
-        101: False,
-        102: False,
-        103: True,
-        104: True,
-        105: True,
-        106: False,
-    }
-    assert rows.rationale[105] == "地域への波及効果が大きい"
-    assert rows.rationale[103] == ""
-
-
-def test_committee_decision_rationale_on_passed_over_application_explains():
-    ranked = ranking(SUMMARY, quota=3)
-
-    final = apply_committee_decision(ranked, [102, 103, 104], {101: "申請者が辞退"})
-
-    assert final.set_index("application_id").departure.to_dict() == {
-        101: True,
-        102: True,
-        103: True,
-        104: True,
-        105: False,
-        106: False,
-    }
-
-
-def test_committee_decision_dropping_proposed_without_rationale_refused():
-    ranked = ranking(SUMMARY, quota=3)
-
-    with pytest.raises(
-        ValueError,
-        match=r"application 101 is within the quota by ranking but not selected.*"
-        r"application 102 is selected over higher-ranked 101",
-    ):
-        apply_committee_decision(ranked, [102, 103, 104], {})
-
-
-def test_committee_decision_leaving_proposed_place_empty_needs_rationale():
-    ranked = ranking(SUMMARY, quota=3)
-
-    with pytest.raises(ValueError, match="application 101 is within the quota by ranking"):
-        apply_committee_decision(ranked, [], {})
-
-
-def test_committee_decision_more_than_quota_refused():
-    ranked = ranking(SUMMARY, quota=3)
-
-    with pytest.raises(ValueError, match="4 applications selected but the quota is 3"):
-        apply_committee_decision(ranked, [101, 102, 103, 104], {})
-
-
-def test_committee_decision_unknown_application_refused():
-    ranked = ranking(SUMMARY, quota=3)
-
-    with pytest.raises(
-        ValueError, match=r"the selection names applications not in the ranking: \[999\]"
-    ):
-        apply_committee_decision(ranked, [101, 999], {})
-
-
 # -- export -----------------------------------------------------------------------------------
 
 HEADERS = [
@@ -555,14 +453,20 @@ HEADERS = [
 EXPECTED_ROWS = [
     [1, 1, 3, 4.0, 0.41, 3.5, 4.5, 0.78, "", "", "○", "○", "", ""],
     [2, 2, 3, 3.67, 0.24, 3.5, 4.0, 0.48, "", "", "○", "", "○", "申請者が辞退"],
-    [3, 4, 4, 3.0, 1.37, 1.5, 5.0, -0.59, "○", "", "", "○", "○", ""],
+    [3, 4, 4, 3.0, 1.37, 1.5, 5.0, -0.59, "○", "", "", "○", "○", "繰り上げ"],
     [4, 3, 2, 2.25, 0.25, 2.0, 2.5, -0.72, "", "", "", "", "", ""],
 ]
 
 
 def decided_example() -> pd.DataFrame:
-    ranked = ranking(application_summary(example_totals()), quota=2)
-    return apply_committee_decision(ranked, [1, 4], {2: "申請者が辞退"})
+    table = ranking(application_summary(example_totals()), quota=2).table
+    reasons = {2: "申請者が辞退", 4: "繰り上げ"}
+    return table.assign(
+        proposed=table.selected,
+        selected=table.application_id.isin([1, 4]),
+        departure=table.application_id.isin([2, 4]),
+        rationale=table.application_id.map(lambda i: reasons.get(i, "")),
+    )
 
 
 def test_ranked_table_export_xlsx_round_trip_japanese_headers():

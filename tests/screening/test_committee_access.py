@@ -9,11 +9,12 @@ from rest_framework.test import APIClient
 
 from accounts.models import Profile
 from audit.models import AuditEvent
+from core.roles import Role
 from screening import committee
 from screening.exceptions import ReviewNotFound
 from screening.models import ConflictOfInterest, ReviewAssignment, Score
 
-from .helpers import register, subjects
+from .helpers import grant_role, register, subjects
 
 pytestmark = pytest.mark.django_db
 S = ReviewAssignment.Status
@@ -225,3 +226,15 @@ def test_api_conflicts_lists_only_the_users_own(companies, reviewers):
     rows = api(reviewers[0]).get("/api/conflicts/").json()["results"]
 
     assert [(row["reason"], row["source"]) for row in rows] == [("a", "declared")]
+
+
+def test_web_results_page_of_a_committee_the_approver_reviews_in_404(
+    assigned, reviewers, people, client
+):
+    panel = assigned[0].panel
+    reviewing_approver = grant_role(reviewers[0], Role.APPROVER)
+
+    client.force_login(reviewing_approver)
+    assert client.get(f"/reviews/panels/{panel.pk}/").status_code == 404
+    client.force_login(people.approver)
+    assert client.get(f"/reviews/panels/{panel.pk}/").status_code == 200

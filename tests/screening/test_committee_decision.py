@@ -90,6 +90,7 @@ def test_decide_tie_broken_without_reason_refused(ranked, chair):
         decide(panel, chair, [a, b])
 
     assert b.label in str(refused.value.message)
+    assert refused.value.field == f"departures.{b.pk}"
     assert not CommitteeDecision.objects.exists()
 
 
