@@ -609,6 +609,31 @@ def _item_failed(batch: PaymentBatch, item: BatchItem, reason: str, by: Any) -> 
     return payable.application_id
 
 
+def _ensure_not_paid_early(batch: PaymentBatch, results: list[BankResult]) -> None:
+    """Money leaves on the transfer date: a result that says paid before it is not the bank's
+    result for this batch, and a payment notice must never be dated before the money left."""
+    today = today_jst()
+    if today >= batch.transfer_date:
+        return
+    early = [result.customer_code for result in results if result.paid]
+    if early:
+        raise ValidationFailed(
+            _(
+                "The file reports %(codes)s as paid, but batch %(ref)s transfers on %(date)s "
+                "and today is %(today)s: a transfer cannot be paid before its transfer date. "
+                "Import the bank's results on or after the transfer date. Nothing was imported."
+            )
+            % {
+                "codes": ", ".join(early),
+                "ref": batch.reference,
+                "date": batch.transfer_date.isoformat(),
+                "today": today.isoformat(),
+            },
+            field="data",
+            code="before_transfer_date",
+        )
+
+
 @transaction.atomic
 def reconciliation_import(*, batch_id: int, by: Any, data: bytes) -> dict[str, Any]:
     """Record the bank's result file for a released batch, all or nothing: a paid transfer ends
@@ -624,6 +649,7 @@ def reconciliation_import(*, batch_id: int, by: Any, data: bytes) -> dict[str, A
         )
     results = bank_results_parse(data)
     items = _items_for_results(batch, results)
+    _ensure_not_paid_early(batch, results)
     pending = [r for r in results if _ensure_consistent(items[r.customer_code], r)]
     paid = [_item_paid(batch, items[r.customer_code], by) for r in pending if r.paid]
     failed = [
