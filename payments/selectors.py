@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -75,3 +77,22 @@ def confirmed_total() -> int:
     return Application.objects.filter(confirmed_amount__isnull=False).aggregate(
         total=Coalesce(Sum("confirmed_amount"), 0)
     )["total"]
+
+
+BATCH_REFERENCE = re.compile(r"^PAY-(?P<date>\d{8})-(?P<id>\d+)$", re.IGNORECASE)
+
+
+def batch_find(text: str) -> PaymentBatch | None:
+    """The batch a person names: by the reference the finance pages show
+    (PAY-<transfer date>-<number>, whose date must be the batch's) or by its id."""
+    text = text.strip()
+    match = BATCH_REFERENCE.match(text)
+    if match:
+        try:
+            transfer_date = dt.datetime.strptime(match["date"], "%Y%m%d").date()
+        except ValueError:
+            return None
+        return PaymentBatch.objects.filter(pk=int(match["id"]), transfer_date=transfer_date).first()
+    if text.isascii() and text.isdigit():
+        return PaymentBatch.objects.filter(pk=int(text)).first()
+    return None
