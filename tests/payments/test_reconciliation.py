@@ -76,7 +76,7 @@ def test_reconciliation_paid_and_failed_items(
     ).exists()
     assert Notification.objects.filter(recipient=people.applicant, kind="payment_paid").exists()
     assert AuditEvent.objects.filter(
-        action="release_payment", subject_id=str(application.pk), to_status="paid"
+        action="transfer_paid", subject_id=str(application.pk), to_status="paid"
     ).exists()
     # the failed one: payable again with the reason, its item no longer live
     returned = Payable.objects.get(pk=other_payable.pk)

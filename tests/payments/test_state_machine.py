@@ -47,7 +47,7 @@ ACTIONS = (
     "reconciliation_import",
     "payable_pay",
     "payable_fail",
-    "release_payment",
+    "transfer_paid",
     "batch_reconcile",
     "revoke",
     "paid_after_revocation",
@@ -194,7 +194,7 @@ class PaymentsMachine(RuleBasedStateMachine):
         self.expected.update(
             {
                 "payable_pay": len(paid),
-                "release_payment": len(paid) - revoked,
+                "transfer_paid": len(paid) - revoked,
                 "paid_after_revocation": revoked,
                 "payable_fail": len(pending) - len(paid),
             }

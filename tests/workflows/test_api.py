@@ -114,7 +114,10 @@ def test_api_lifecycle_as_each_role(subsidy_round, people, run_on_commit):
     assert Payment.objects.get(application_id=pk).amount == 75_000
 
     trail = applicant.get(f"{base}/events/").json()
-    assert [row["action"] for row in trail if row["to"] != row["from"]][-1] == "release_payment"
+    changes = [row for row in trail if row["to"] != row["from"]]
+    own = [row["action"] for row in changes if row["record"] == "applications.application"]
+    assert own[-1] == "transfer_paid"
+    assert "payment_claim" in [row["action"] for row in changes]
 
 
 def test_api_other_company_application_is_404(draft, people):
