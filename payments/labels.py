@@ -6,6 +6,7 @@ from applications import labels as application_labels
 
 ACTION_LABELS = {
     "payee_account_register": _("register payee account"),
+    "payee_account_retire": _("retire payee account"),
     "payment_claim": _("claim payment"),
     "payable_account_change": _("change payee account"),
     "payable_batch": _("add to payment batch"),

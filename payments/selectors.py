@@ -55,11 +55,14 @@ def batch_items(batch: PaymentBatch) -> QuerySet[BatchItem]:
     )
 
 
-def payee_accounts_for_user(user: Any) -> QuerySet[PayeeAccount]:
+def payee_accounts_for_user(user: Any, *, retired: bool = False) -> QuerySet[PayeeAccount]:
+    """The accounts of the user's company that a claim can name; with ``retired``, the
+    retired ones too."""
     company_id = company_id_of_user(user)
     if company_id is None:
         return PayeeAccount.objects.none()
-    return PayeeAccount.objects.filter(company_id=company_id)
+    accounts = PayeeAccount.objects.filter(company_id=company_id)
+    return accounts if retired else accounts.filter(retired_at__isnull=True)
 
 
 def payable_for_application(application_id: int) -> Payable | None:

@@ -27,8 +27,13 @@ class PayeeAccountSerializer(serializers.ModelSerializer):
             "account_number",
             "holder_name",
             "created_at",
+            "retired_at",
         ]
         read_only_fields = fields
+
+
+class PayeeAccountRetireSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
 
 class PayeeAccountInputSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from notifications.models import Notification
 from payments import selectors, services
 from payments.models import BatchItem, Payable, Payment, PaymentBatch
 
-from .conftest import ACCOUNT, confirmed_application, results_csv
+from .conftest import confirmed_application, results_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -173,9 +173,8 @@ def test_reconciliation_item_of_another_batch_is_refused_naming_it(
     released, payable, finance_team, transfer_day, subsidy_round, people
 ):
     third = confirmed_application(subsidy_round, people, people.colleague)
-    account = services.payee_account_register(by=people.colleague, **ACCOUNT)
     claim = services.payment_claim(
-        application_id=third.pk, by=people.colleague, account_id=account.pk
+        application_id=third.pk, by=people.colleague, account_id=payable.account_id
     )
     other_batch = services.batch_prepare(
         by=finance_team.preparer, transfer_date=transfer_day, payable_ids=[claim.pk]
