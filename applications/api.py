@@ -9,8 +9,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from audit.selectors import events_for
-
 from . import services
 from .selectors import application_get_for_user, application_list_for_user, round_list_for_user
 from .serializers import (
@@ -59,22 +57,6 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         return round_list_for_user(self.request.user, open_only=open_only).prefetch_related(
             "eligible_cost_types", "required_document_types", "outcome_measures"
         )
-
-
-def _event_rows(application) -> list[dict]:
-    return [
-        {
-            "at": event.occurred_at,
-            "actor": event.actor.get_username() if event.actor else None,
-            "role": event.actor_role,
-            "action": event.action,
-            "from": event.from_status,
-            "to": event.to_status,
-            "reason": event.reason,
-            "data": event.data,
-        }
-        for event in events_for(application)
-    ]
 
 
 class ApplicationDraftViewSet(
@@ -157,12 +139,6 @@ class ApplicationDraftViewSet(
             by=request.user,
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses={200: dict})
-    @action(detail=True, methods=["get"])
-    def events(self, request: Request, pk: str) -> Response:
-        """The application's audit trail: who did what, when, why."""
-        return Response(_event_rows(self.get_object()))
 
 
 def _valid(serializer_class, data) -> dict:

@@ -24,7 +24,9 @@ ACTION_LABELS = {
     "return_results": _("return results report"),
     "accept_results": _("accept results report"),
     "confirm_amount": _("confirm amount"),
-    "release_payment": _("release payment"),
+    "transfer_paid": _("bank reported the transfer paid"),
+    # written by the bank-result import before it was named transfer_paid: the same act
+    "release_payment": _("bank reported the transfer paid"),
     "revoke": _("revoke grant decision"),
     "withdraw": _("withdraw"),
     "letter_issued": _("letter issued"),

@@ -732,12 +732,14 @@ def amount_confirm(*, application_id: int, by: Any) -> Decision:
 
 
 def application_mark_paid(application: Application, *, by: Any, data: dict) -> None:
-    """Fire the paid transition on a locked application (the payments app records the money)."""
+    """Fire the paid transition on a locked application when the bank reports its transfer paid
+    (the payments app records the money). ``by`` imported the bank's result; the act is the
+    bank's report, not a release, which the batch's releasers made."""
     _fire(
         application,
         application.mark_paid,
         by=by,
         role=Role.FINANCE,
-        action="release_payment",
+        action="transfer_paid",
         data=data,
     )

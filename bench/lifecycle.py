@@ -22,7 +22,7 @@ from audit.models import AuditEvent
 from core.dates import add_business_days, today_jst
 from core.roles import Role
 from fixtures.demo import COMPANIES, draft_create, round_create, user_create
-from fixtures.payments import account_of, bank_result_file
+from fixtures.payments import account_of, bank_result_file, on_transfer_date
 from fixtures.reference import reference_data_load
 from payments.selectors import payable_for_application
 from payments.services import (
@@ -149,9 +149,10 @@ def _pay_by_bank_transfer(application_id: int, cast: Cast, costs: list[app.Actua
     )
     batch_release(batch_id=batch.pk, by=cast.act_as("finance2"))
     batch = batch_file_build(batch_id=batch.pk)
-    return reconciliation_import(
-        batch_id=batch.pk, by=cast.act_as("finance"), data=bank_result_file(batch)
-    )
+    with on_transfer_date(batch):
+        return reconciliation_import(
+            batch_id=batch.pk, by=cast.act_as("finance"), data=bank_result_file(batch)
+        )
 
 
 STEPS: tuple[tuple[str, Callable[..., Any]], ...] = (

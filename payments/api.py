@@ -28,6 +28,7 @@ from .serializers import (
     BatchPrepareSerializer,
     PayableSerializer,
     PayeeAccountInputSerializer,
+    PayeeAccountRetireSerializer,
     PayeeAccountSerializer,
     PaymentBatchDetailSerializer,
     PaymentBatchSerializer,
@@ -170,13 +171,37 @@ class PaymentBatchViewSet(
 
 
 class PayeeAccountViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """The bank accounts of the user's company that payment claims can name."""
+    """The bank accounts of the user's company that payment claims can name (retired ones
+    with ?retired=1)."""
 
     serializer_class = PayeeAccountSerializer
     permission_classes = [IsAuthenticated, CompanyApplicant]
 
     def get_queryset(self) -> QuerySet:
-        return payee_accounts_for_user(self.request.user)
+        retired = self.action != "list" or self.request.query_params.get("retired") == "1"
+        return payee_accounts_for_user(self.request.user, retired=retired)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "retired", int, description="1: list retired accounts too.", required=False
+            )
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=PayeeAccountRetireSerializer, responses={200: PayeeAccountSerializer})
+    @action(detail=True, methods=["post"])
+    def retire(self, request: Request, pk: str) -> Response:
+        """Retire an account: no new claim can name it; claims and batches that used it keep
+        their copy. 409 account_retired if it already is."""
+        account = self.get_object()
+        data = _valid(PayeeAccountRetireSerializer, request.data)
+        account = services.payee_account_retire(
+            account_id=account.pk, by=request.user, reason=data["reason"]
+        )
+        return Response(PayeeAccountSerializer(account).data)
 
     @extend_schema(request=PayeeAccountInputSerializer, responses={201: PayeeAccountSerializer})
     def create(self, request: Request) -> Response:

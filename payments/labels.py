@@ -2,8 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from applications import labels as application_labels
+
 ACTION_LABELS = {
     "payee_account_register": _("register payee account"),
+    "payee_account_retire": _("retire payee account"),
     "payment_claim": _("claim payment"),
     "payable_account_change": _("change payee account"),
     "payable_batch": _("add to payment batch"),
@@ -22,3 +25,10 @@ ACTION_LABELS = {
 
 def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action.replace("_", " ")))
+
+
+def trail_action_label(subject_type: str, action: str) -> str:
+    """The act an event of an application's trail records, named for what it was."""
+    if subject_type.startswith("payments."):
+        return action_label(action)
+    return application_labels.action_label(action)

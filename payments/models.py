@@ -47,8 +47,9 @@ ACCOUNT_FIELD_NAMES = ("bank_code", "branch_code", "account_type", "account_numb
 
 
 class PayeeAccount(AccountFields):
-    """A company's account for subsidy transfers (振込先口座). Never edited: a change of account
-    is a new row, so what a claim or a batch used stays as it was."""
+    """A company's account for subsidy transfers (振込先口座). Its account fields are never
+    edited: a change of account is a new row, and an account no longer used is retired, so
+    what a claim or a batch used stays as it was. A company has each active account once."""
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="payee_accounts")
     bank_name = models.CharField(_("bank (kana)"), max_length=30, blank=True)
@@ -57,13 +58,28 @@ class PayeeAccount(AccountFields):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("payee account")
         ordering = ["company", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "bank_code", "branch_code", "account_type", "account_number"],
+                condition=Q(retired_at__isnull=True),
+                name="payee_account_active_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.bank_code}-{self.branch_code} {self.account_number} {self.holder_name}"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class Payable(ConcurrentTransitionMixin, AccountFields):

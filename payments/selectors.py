@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -9,6 +13,8 @@ from django.db.models.functions import Coalesce
 
 from accounts.selectors import company_id_of_user
 from applications.models import Application
+from audit.models import AuditEvent
+from audit.selectors import events_about
 
 from .models import BatchItem, Payable, PayeeAccount, Payment, PaymentBatch
 
@@ -49,11 +55,14 @@ def batch_items(batch: PaymentBatch) -> QuerySet[BatchItem]:
     )
 
 
-def payee_accounts_for_user(user: Any) -> QuerySet[PayeeAccount]:
+def payee_accounts_for_user(user: Any, *, retired: bool = False) -> QuerySet[PayeeAccount]:
+    """The accounts of the user's company that a claim can name; with ``retired``, the
+    retired ones too."""
     company_id = company_id_of_user(user)
     if company_id is None:
         return PayeeAccount.objects.none()
-    return PayeeAccount.objects.filter(company_id=company_id)
+    accounts = PayeeAccount.objects.filter(company_id=company_id)
+    return accounts if retired else accounts.filter(retired_at__isnull=True)
 
 
 def payable_for_application(application_id: int) -> Payable | None:
@@ -75,3 +84,57 @@ def confirmed_total() -> int:
     return Application.objects.filter(confirmed_amount__isnull=False).aggregate(
         total=Coalesce(Sum("confirmed_amount"), 0)
     )["total"]
+
+
+BATCH_REFERENCE = re.compile(r"^PAY-(?P<date>\d{8})-(?P<id>\d+)$", re.IGNORECASE)
+
+
+def batch_find(text: str) -> PaymentBatch | None:
+    """The batch a person names: by the reference the finance pages show
+    (PAY-<transfer date>-<number>, whose date must be the batch's) or by its id."""
+    text = text.strip()
+    match = BATCH_REFERENCE.match(text)
+    if match:
+        try:
+            transfer_date = dt.datetime.strptime(match["date"], "%Y%m%d").date()
+        except ValueError:
+            return None
+        return PaymentBatch.objects.filter(pk=int(match["id"]), transfer_date=transfer_date).first()
+    if text.isascii() and text.isdigit():
+        return PaymentBatch.objects.filter(pk=int(text)).first()
+    return None
+
+
+def _label(model: type) -> str:
+    return model._meta.label_lower
+
+
+def application_trail_subjects(application_id: int) -> dict[str, set[str]]:
+    """The records whose events make an application's trail: the application, its payment
+    claim, the payee account it names and every batch that carried (or was to carry) it."""
+    subjects: dict[str, set[str]] = defaultdict(set)
+    subjects[_label(Application)].add(str(application_id))
+    for payable_id, account_id in Payable.objects.filter(application_id=application_id).values_list(
+        "pk", "account_id"
+    ):
+        subjects[_label(Payable)].add(str(payable_id))
+        subjects[_label(PayeeAccount)].add(str(account_id))
+        batch_ids = BatchItem.objects.filter(payable_id=payable_id).values_list(
+            "batch_id", flat=True
+        )
+        subjects[_label(PaymentBatch)].update(str(pk) for pk in batch_ids)
+    return subjects
+
+
+def application_trail(
+    application_id: int, *, also: Mapping[str, Iterable[object]] | None = None
+) -> list[AuditEvent]:
+    """An application's audit trail, in time order, as the API and the auditor's trace both
+    show it: its own events with those of its payment claim (claimed by the company), its
+    account, and its batches (prepared by one finance user, released by another and, above the
+    threshold, a third; the bank's results imported by whoever imported them), each under the
+    act it records. ``also`` adds other records' events ({subject type: ids})."""
+    subjects = application_trail_subjects(application_id)
+    for subject_type, ids in (also or {}).items():
+        subjects[subject_type] = subjects.get(subject_type, set()) | {str(pk) for pk in ids}
+    return list(events_about(subjects))

@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from .exports import account_masked
+from .labels import trail_action_label
 from .models import AccountType, BatchItem, Payable, PayeeAccount, PaymentBatch
 
 
@@ -26,8 +27,13 @@ class PayeeAccountSerializer(serializers.ModelSerializer):
             "account_number",
             "holder_name",
             "created_at",
+            "retired_at",
         ]
         read_only_fields = fields
+
+
+class PayeeAccountRetireSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
 
 class PayeeAccountInputSerializer(serializers.Serializer):
@@ -177,3 +183,57 @@ class ReconciliationSummarySerializer(serializers.Serializer):
     unchanged = serializers.IntegerField()
     paid_application_ids = serializers.ListField(child=serializers.IntegerField())
     failed_application_ids = serializers.ListField(child=serializers.IntegerField())
+
+
+class TrailEventSerializer(serializers.Serializer):
+    """One act of an application's audit trail: what was done to which record, by whom, in
+    which role, when and why."""
+
+    at = serializers.DateTimeField(source="occurred_at", help_text="When it happened (UTC).")
+    record = serializers.CharField(
+        source="subject_type",
+        help_text="The record acted on: applications.application, payments.payable, "
+        "payments.payeeaccount or payments.paymentbatch.",
+    )
+    record_id = serializers.CharField(source="subject_id")
+    action = serializers.CharField(help_text="The act's stable code, e.g. batch_prepare.")
+    label = serializers.SerializerMethodField(help_text="The act, named in the user's language.")
+    actor = serializers.SerializerMethodField(
+        help_text="Who did it (user name); null for the system (timers, jobs)."
+    )
+    actor_name = serializers.SerializerMethodField(help_text="Their full name, if recorded.")
+    role = serializers.CharField(source="actor_role", help_text="The role they acted in.")
+    from_status = serializers.CharField(
+        source="from_status", help_text="The record's status before, if it changed."
+    )
+    to_status = serializers.CharField(
+        source="to_status", help_text="The record's status after, if it changed."
+    )
+    reason = serializers.CharField()
+    data = serializers.SerializerMethodField(
+        help_text="What the act recorded (amounts, ids, file hashes). Empty for a batch's acts "
+        "unless the reader is staff: a batch carries other companies' transfers."
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # the names the endpoint has always used for the status change
+        fields["from"] = fields.pop("from_status")
+        fields["to"] = fields.pop("to_status")
+        fields["reason"] = fields.pop("reason")
+        fields["data"] = fields.pop("data")
+        return fields
+
+    def get_label(self, event: Any) -> str:
+        return trail_action_label(event.subject_type, event.action)
+
+    def get_actor(self, event: Any) -> str | None:
+        return event.actor.get_username() if event.actor else None
+
+    def get_actor_name(self, event: Any) -> str:
+        return event.actor.get_full_name().strip() if event.actor else ""
+
+    def get_data(self, event: Any) -> dict[str, Any]:
+        if event.subject_type == PaymentBatch._meta.label_lower and not self.context.get("staff"):
+            return {}
+        return event.data

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +23,7 @@ from applications.models import Application
 from applications.services import application_mark_paid, lock_application
 from audit.services import event_record
 from audit.transitions import transition_firer
-from core.dates import is_business_day, today_jst
+from core.dates import JST, is_business_day, today_jst
 from core.roles import Role, has_role
 from notifications.services import notify
 
@@ -124,22 +124,79 @@ def payee_account_register(
     holder_name = holder_name.strip()
     zengin_kana(holder_name, what=holder_name or str(_("Account holder")), field="holder_name")
     bank_name, branch_name = bank_names(bank_code, branch_code)
-    account = PayeeAccount.objects.create(
-        company_id=company_id,
-        bank_code=bank_code,
-        branch_code=branch_code,
-        account_type=account_type,
-        account_number=account_number,
-        holder_name=holder_name,
-        bank_name=bank_name,
-        branch_name=branch_name,
-        created_by=by,
-    )
+    same = {
+        "company_id": company_id,
+        "bank_code": bank_code,
+        "branch_code": branch_code,
+        "account_type": account_type,
+        "account_number": account_number,
+    }
+    if PayeeAccount.objects.filter(**same, retired_at__isnull=True).exists():
+        raise _duplicate_account(bank_code, branch_code, account_number)
+    try:
+        with transaction.atomic():  # a concurrent registration of the same account loses here
+            account = PayeeAccount.objects.create(
+                **same,
+                holder_name=holder_name,
+                bank_name=bank_name,
+                branch_name=branch_name,
+                created_by=by,
+            )
+    except IntegrityError as error:
+        raise _duplicate_account(bank_code, branch_code, account_number) from error
     event_record(
         account,
         "payee_account_register",
         by=by,
         role=Role.APPLICANT,
+        data={"company_id": company_id, **account.account_snapshot()},
+    )
+    return account
+
+
+def _duplicate_account(bank_code: str, branch_code: str, account_number: str) -> ValidationFailed:
+    return ValidationFailed(
+        _(
+            "Your company has already registered account %(number)s at bank %(bank)s, branch "
+            "%(branch)s: choose it from the list instead of registering it again."
+        )
+        % {"number": account_number, "bank": bank_code, "branch": branch_code},
+        field="account_number",
+        code="duplicate_account",
+    )
+
+
+@transaction.atomic
+def payee_account_retire(*, account_id: int, by: Any, reason: str = "") -> PayeeAccount:
+    """Retire an account of the user's company: no new claim can name it; the claims and
+    batches that copied it keep their copy. The same account can then be registered again."""
+    company_id = company_id_of_user(by)
+    if not has_role(by, Role.APPLICANT) or company_id is None:
+        raise NotAllowed(_("Only a user registered for a company can retire its account."))
+    account = (
+        PayeeAccount.objects.select_for_update()
+        .filter(pk=account_id, company_id=company_id)
+        .first()
+    )
+    if account is None:
+        raise ValidationFailed(
+            _("Choose one of your company's registered accounts."), field="account_id"
+        )
+    if account.is_retired:
+        raise InvalidState(
+            _("This account was already retired on %(date)s.")
+            % {"date": account.retired_at.astimezone(JST).date().isoformat()},
+            code="account_retired",
+        )
+    account.retired_at = timezone.now()
+    account.retired_by = by
+    account.save(update_fields=["retired_at", "retired_by"])
+    event_record(
+        account,
+        "payee_account_retire",
+        by=by,
+        role=Role.APPLICANT,
+        reason=reason,
         data={"company_id": company_id, **account.account_snapshot()},
     )
     return account
@@ -168,6 +225,12 @@ def payment_claim(*, application_id: int, by: Any, account_id: int) -> Payable:
     if account is None:
         raise ValidationFailed(
             _("Choose one of your company's registered accounts."), field="account_id"
+        )
+    if account.is_retired:
+        raise ValidationFailed(
+            _("That account was retired: choose an active account or register a new one."),
+            field="account_id",
+            code="account_retired",
         )
     payable = Payable.objects.select_for_update().filter(application=application).first()
     if payable is not None:
@@ -609,6 +672,31 @@ def _item_failed(batch: PaymentBatch, item: BatchItem, reason: str, by: Any) -> 
     return payable.application_id
 
 
+def _ensure_not_paid_early(batch: PaymentBatch, results: list[BankResult]) -> None:
+    """Money leaves on the transfer date: a result that says paid before it is not the bank's
+    result for this batch, and a payment notice must never be dated before the money left."""
+    today = today_jst()
+    if today >= batch.transfer_date:
+        return
+    early = [result.customer_code for result in results if result.paid]
+    if early:
+        raise ValidationFailed(
+            _(
+                "The file reports %(codes)s as paid, but batch %(ref)s transfers on %(date)s "
+                "and today is %(today)s: a transfer cannot be paid before its transfer date. "
+                "Import the bank's results on or after the transfer date. Nothing was imported."
+            )
+            % {
+                "codes": ", ".join(early),
+                "ref": batch.reference,
+                "date": batch.transfer_date.isoformat(),
+                "today": today.isoformat(),
+            },
+            field="data",
+            code="before_transfer_date",
+        )
+
+
 @transaction.atomic
 def reconciliation_import(*, batch_id: int, by: Any, data: bytes) -> dict[str, Any]:
     """Record the bank's result file for a released batch, all or nothing: a paid transfer ends
@@ -624,6 +712,7 @@ def reconciliation_import(*, batch_id: int, by: Any, data: bytes) -> dict[str, A
         )
     results = bank_results_parse(data)
     items = _items_for_results(batch, results)
+    _ensure_not_paid_early(batch, results)
     pending = [r for r in results if _ensure_consistent(items[r.customer_code], r)]
     paid = [_item_paid(batch, items[r.customer_code], by) for r in pending if r.paid]
     failed = [

@@ -191,10 +191,9 @@ def _limit() -> str:
     return f"{settings.KOFU_SECOND_RELEASER_ABOVE:,}"
 
 
-@login_required
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _ensure_reader(request)
-    batch = _batch(pk)
+def _detail_page(
+    request: HttpRequest, batch: PaymentBatch, *, reconcile_form: Any = None, status: int = 200
+) -> HttpResponse:
     finance = has_role(request.user, Role.FINANCE)
     prepared = batch.status == PaymentBatch.Status.PREPARED
     signed = request.user.pk in (batch.prepared_by_id, batch.released_by_id)
@@ -209,8 +208,16 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reconcile": finance and batch.status == PaymentBatch.Status.RELEASED,
             "release_hint": _release_hint(batch, request.user) if finance else "",
             "has_file": bool(batch.file_sha256),
+            "reconcile_form": reconcile_form or ReconcileForm(),
         },
+        status=status,
     )
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _ensure_reader(request)
+    return _detail_page(request, _batch(pk))
 
 
 def _released(batch: PaymentBatch) -> str:
@@ -292,20 +299,21 @@ def _summary_messages(request: HttpRequest, batch: PaymentBatch, summary: dict[s
 @login_required
 @require_POST
 def batch_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import the bank's result file; a refusal comes back beside the file field, with the
+    batch unchanged."""
     _ensure_finance(request)
     form = ReconcileForm(request.POST, request.FILES)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("finance:batch", pk=pk)
-    summary = _act(
-        request,
-        lambda: services.reconciliation_import(
-            batch_id=pk, by=request.user, data=form.cleaned_data["file"].read()
-        ),
-    )
-    if summary is not None:
-        _summary_messages(request, _batch(pk), summary)
-    return redirect("finance:batch", pk=pk)
+    if form.is_valid():
+        try:
+            summary = services.reconciliation_import(
+                batch_id=pk, by=request.user, data=form.cleaned_data["file"].read()
+            )
+        except KofuError as error:
+            form.add_error("file", ValidationError(str(error.message), code=error.code))
+        else:
+            _summary_messages(request, _batch(pk), summary)
+            return redirect("finance:batch", pk=pk)
+    return _detail_page(request, _batch(pk), reconcile_form=form, status=400)
 
 
 @login_required

@@ -22,12 +22,14 @@ from accounts.models import Company
 from applications.models import Application, Decision, SubsidyRound
 from audit.chain import GENESIS_HASH, HASHED_FIELDS, entry_hash_compute
 from audit.models import AuditEvent
+from audit.selectors import events_about
 from awards.models import AwardRound, Nomination, NominationDocument
 from core.dates import JST
 from declarations.models import Declaration
 from history.selectors import changes_for, recording_enabled
 from letters.models import Letter
-from payments.models import BatchItem, Payable, PayeeAccount, Payment, PaymentBatch
+from payments.models import Payable, Payment
+from payments.selectors import application_trail
 from revocations.models import Revocation
 from screening.models import (
     CommitteeDecision,
@@ -342,16 +344,6 @@ def _add(subjects: Subjects, model: type[models.Model], ids: Iterable[Any]) -> N
     subjects[model._meta.label_lower].update(str(pk) for pk in ids)
 
 
-def _events(subjects: Subjects) -> list[AuditEvent]:
-    about = Q(pk__in=[])
-    for subject_type, ids in subjects.items():
-        if ids:
-            about |= Q(subject_type=subject_type, subject_id__in=sorted(ids))
-    return list(
-        AuditEvent.objects.filter(about).select_related("actor").order_by("occurred_at", "id")
-    )
-
-
 def _users(ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {pk for pk in ids if isinstance(pk, int)}
     return {user.pk: person(user) for user in get_user_model().objects.filter(pk__in=wanted)}
@@ -462,8 +454,10 @@ def _trace(
     documents: list[DocumentRow],
     panel_ids: list[int],
     changed: Iterable[models.Model],
+    events: list[AuditEvent] | None = None,
 ) -> Trace:
-    events = _events(subjects)
+    """``events`` when the record's own selector gathered them, else those of ``subjects``."""
+    events = list(events_about(subjects)) if events is None else events
     user_ids = [event.data.get("reviewer") for event in events]
     user_ids += [assignment.reviewer_id for assignment in lookups.assignments.values()]
     user_ids += [
@@ -538,21 +532,12 @@ def _application_facts(
 
 
 def application_trace(application_id: int) -> Trace:
-    """The whole trace of a subsidy application: its own events and those of its payment
-    claim, the account and batches that paid it, its revocations and any committee review.
-    Raises Application.DoesNotExist."""
+    """The whole trace of a subsidy application: its trail as the API gives it (its own
+    events and those of its payment claim, the account and batches that paid it) with its
+    revocations and any committee review. Raises Application.DoesNotExist."""
     application = Application.objects.select_related("round", "company").get(pk=application_id)
-    subjects: Subjects = defaultdict(set)
-    _add(subjects, Application, [application.pk])
+    subjects: Subjects = defaultdict(set)  # besides the application's payment trail
     payable = Payable.objects.filter(application=application).first()
-    if payable is not None:
-        _add(subjects, Payable, [payable.pk])
-        _add(subjects, PayeeAccount, [payable.account_id])
-        _add(
-            subjects,
-            PaymentBatch,
-            BatchItem.objects.filter(payable=payable).values_list("batch_id", flat=True),
-        )
     revocations = list(
         Revocation.objects.filter(application=application)
         .prefetch_related("receipts")
@@ -571,6 +556,7 @@ def application_trace(application_id: int) -> Trace:
         application,
         subjects,
         lookups,
+        events=application_trail(application.pk, also=subjects),
         round_name=application.round.name,
         facts=_application_facts(application, payment, revocations),
         letters=_letter_rows(application, [revocation.letter_id for revocation in revocations]),

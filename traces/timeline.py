@@ -399,6 +399,7 @@ _DETAILS: dict[str, Callable[[Any, Lookups, _Parts], None]] = {
     "committee_return": _approval,
     "conflict_declare": _conflict,
     "payee_account_register": _account,
+    "payee_account_retire": _account,
     "batch_file_build": _file(gettext_lazy("bank transfer file (全銀)")),
     "reconciliation_import": _file(gettext_lazy("bank result file")),
     "revocation_prepare": _revocation,

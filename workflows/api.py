@@ -12,6 +12,9 @@ from applications.api import ApplicationDraftViewSet, RoundViewSet, _valid
 from applications.serializers import ActualCostInputSerializer, ApplicationSerializer
 from applications.services import ActualCostInput
 from core.api import IDEMPOTENCY_HEADER, idempotent
+from core.roles import is_staff_side
+from payments.selectors import application_trail
+from payments.serializers import TrailEventSerializer
 
 from . import services, steps
 
@@ -70,6 +73,17 @@ class ClaimSerializer(serializers.Serializer):
 
 
 class ApplicationViewSet(ApplicationDraftViewSet):
+    @extend_schema(request=None, responses={200: TrailEventSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole trail, unpaged
+    def events(self, request: Request, pk: str) -> Response:
+        """The application's audit trail, oldest first: its own acts with its payment claim's,
+        its account's and its payment batches' (prepared, released, bank results imported),
+        each with who did it, in which role, when and why. The auditor's trace reads the same."""
+        application = self.get_object()
+        events = application_trail(application.pk)
+        context = {"staff": is_staff_side(request.user)}
+        return Response(TrailEventSerializer(events, many=True, context=context).data)
+
     def _step(self, request: Request, pk: str, step: steps.Step, serializer_class) -> Response:
         application = self.get_object()
         data = _valid(serializer_class, request.data)

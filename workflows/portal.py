@@ -33,7 +33,7 @@ from letters.selectors import letters_for_subject
 from outcomes.selectors import outcome_reports_of
 from payments.models import AccountType
 from payments.selectors import payable_for_application, payee_accounts_for_user
-from payments.services import payee_account_register
+from payments.services import payee_account_register, payee_account_retire
 
 from . import services
 from .pages import act_and_return, form_errors_and_return, task_links
@@ -343,6 +343,21 @@ def account_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def account_retire(request: HttpRequest, pk: int, account_id: int) -> HttpResponse:
+    """Retire one of the company's accounts from the application's payment section."""
+    application_get_for_user(request.user, pk)
+    return _act(
+        request,
+        pk,
+        lambda: payee_account_retire(
+            account_id=account_id, by=request.user, reason=request.POST.get("reason", "")
+        ),
+        _("Bank account retired: new claims cannot name it."),
+    )
+
+
+@login_required
+@require_POST
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_get_for_user(request.user, pk)
     account_id = request.POST.get("account", "")
@@ -371,5 +386,10 @@ urlpatterns = [
     path("applications/<int:pk>/withdraw/", withdraw, name="withdraw"),
     path("applications/<int:pk>/results/", report_results, name="results"),
     path("applications/<int:pk>/accounts/", account_add, name="account_add"),
+    path(
+        "applications/<int:pk>/accounts/<int:account_id>/retire/",
+        account_retire,
+        name="account_retire",
+    ),
     path("applications/<int:pk>/claim/", claim, name="claim"),
 ]

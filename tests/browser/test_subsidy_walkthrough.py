@@ -17,6 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from applications.models import Application, DocumentType
 from fixtures.demo import DEMO_PASSWORD, draft_create
+from fixtures.payments import on_transfer_date
 from payments.models import Payable, Payment, PaymentBatch
 from workflows.selectors import subsidy_process_for
 
@@ -217,15 +218,16 @@ def test_subsidy_walkthrough_from_submission_to_payment_pays_the_confirmed_amoun
     bank_file = Path(download.value.path()).read_bytes()
     assert bank_file[:3] == b"121" and len(bank_file.split(b"\r\n")[0]) == 120
 
-    # 10. The bank's result file comes back: the transfer was paid.
+    # 10. On the transfer date the bank's result file comes back: the transfer was paid.
     item = Payable.objects.get(application=application).items.get()
     result = tmp_path / "result.csv"
     result.write_text(f"customer_code,result,reason\n{item.customer_code},paid,\n")
-    finance2.get_by_label(_("Bank result file (CSV)")).set_input_files(result)
-    finance2.get_by_role("button", name=_("Import results"), exact=True).click()
-    with translation.override("ja"):
-        reconciled = str(PaymentBatch.Status.RECONCILED.label)
-    expect(finance2.get_by_test_id("batch-status")).to_contain_text(reconciled)
+    with on_transfer_date(item.batch):
+        finance2.get_by_label(_("Bank result file (CSV)")).set_input_files(result)
+        finance2.get_by_role("button", name=_("Import results"), exact=True).click()
+        with translation.override("ja"):
+            reconciled = str(PaymentBatch.Status.RECONCILED.label)
+        expect(finance2.get_by_test_id("batch-status")).to_contain_text(reconciled)
 
     # then the applicant sees the application paid, in their language
     applicant.goto(f"/portal/applications/{application.pk}/")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 
 from applications.models import Application
-from core.dates import add_business_days, today_jst
+from core.dates import JST, add_business_days, today_jst
 from core.roles import Role
 from fixtures.demo import advance, draft_create, user_create
 from payments import services
@@ -58,6 +60,14 @@ def finance_team(people):
 @pytest.fixture
 def transfer_day():
     return add_business_days(today_jst(), 2)
+
+
+@pytest.fixture
+def bank_day(transfer_day):
+    """The clock at 10:00 on the transfer date, the first day the bank can report a transfer
+    paid. Ask for it after the fixtures that prepare and release the batch."""
+    with time_machine.travel(dt.datetime.combine(transfer_day, dt.time(10), JST), tick=True):
+        yield transfer_day
 
 
 def confirmed_application(subsidy_round, people, applicant) -> Application:

@@ -171,7 +171,9 @@ def test_batch_cancel_returns_the_payables(batch, payable, finance_team):
     assert Payable.objects.get(pk=payable.pk).status == Payable.Status.PAYABLE
 
 
-def test_batch_reconcile_marks_paid_and_failed(released, payable, other_payable, finance_team):
+def test_batch_reconcile_marks_paid_and_failed(
+    released, payable, other_payable, finance_team, bank_day
+):
     paid = BatchItem.objects.get(batch=released, payable=payable)
     failed = BatchItem.objects.get(batch=released, payable=other_payable)
     upload = SimpleUploadedFile(
@@ -289,3 +291,20 @@ def test_schema_still_builds_with_the_finance_endpoints(people):
     text = response.content.decode()
     for path in ("/api/payables/", "/api/payment-batches/{id}/release/", "/api/payee-accounts/"):
         assert path in text
+
+
+def test_batch_reconcile_paid_before_the_transfer_date_is_refused_with_its_code(
+    released, payable, finance_team
+):
+    item = BatchItem.objects.get(batch=released, payable=payable)
+    upload = SimpleUploadedFile("results.csv", results_csv([(item, True, "")]))
+
+    response = api(finance_team.second).post(
+        f"/api/payment-batches/{released.pk}/reconcile/", {"file": upload}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "before_transfer_date"
+    assert response.json()["field"] == "data"
+    item.refresh_from_db()
+    assert item.result == BatchItem.Result.PENDING

@@ -171,7 +171,7 @@ def test_bank_file_download_before_release_is_refused_with_a_message(batch, fina
 
 
 def test_reconciliation_upload_marks_paid_and_failed(
-    released, payable, other_payable, finance_team
+    released, payable, other_payable, finance_team, bank_day
 ):
     paid = BatchItem.objects.get(batch=released, payable=payable)
     failed = BatchItem.objects.get(batch=released, payable=other_payable)
@@ -204,13 +204,47 @@ def test_reconciliation_upload_of_a_bad_file_changes_nothing(released, finance_t
     upload.name = "results.csv"
 
     response = browser(finance_team.releaser).post(
-        f"/finance/batches/{released.pk}/reconcile/", {"file": upload}, follow=True
+        f"/finance/batches/{released.pk}/reconcile/", {"file": upload}
     )
 
-    assert any("9999999999" in message for message in shown(response))
+    assert response.status_code == 400
+    assert "9999999999" in beside_the_file_field(response)
     released.refresh_from_db()
     assert released.status == PaymentBatch.Status.RELEASED
     assert not BatchItem.objects.exclude(result=BatchItem.Result.PENDING).exists()
+
+
+def beside_the_file_field(response) -> str:
+    """The error shown next to the result file's field, tied to it for screen readers."""
+    html = response.content.decode()
+    assert 'aria-describedby="reconcile-file-error"' in html
+    start = html.index('id="reconcile-file-error"')
+    return html[start : html.index("</p>", start)]
+
+
+def test_reconciliation_upload_paid_before_the_transfer_date_is_refused_beside_the_field(
+    released, payable, finance_team
+):
+    # given: the batch transfers in two business days; the file already says paid
+    item = BatchItem.objects.get(batch=released, payable=payable)
+    upload = io.BytesIO(results_csv([(item, True, "")]))
+    upload.name = "results.csv"
+
+    # when
+    response = browser(finance_team.second).post(
+        f"/finance/batches/{released.pk}/reconcile/", {"file": upload}
+    )
+
+    # then
+    assert response.status_code == 400
+    error = beside_the_file_field(response)
+    assert item.customer_code in error
+    assert released.transfer_date.isoformat() in error
+    assert "before its transfer date" in error
+    item.refresh_from_db()
+    assert item.result == BatchItem.Result.PENDING
+    assert Application.objects.get(pk=payable.application_id).status == "confirmed"
+    assert not AuditEvent.objects.filter(action="reconciliation_import").exists()
 
 
 def test_prepare_on_a_past_date_shows_the_refusal_and_writes_nothing(payable, finance_team):
@@ -258,7 +292,7 @@ def test_payables_excel_export_has_one_row_per_payable(payable, other_payable, p
 
 
 def test_batch_excel_export_has_the_items_and_their_results(
-    released, payable, other_payable, finance_team
+    released, payable, other_payable, finance_team, bank_day
 ):
     paid = BatchItem.objects.get(batch=released, payable=payable)
     failed = BatchItem.objects.get(batch=released, payable=other_payable)

@@ -11,7 +11,7 @@ from notifications.models import Notification
 from payments import selectors, services
 from payments.models import BatchItem, Payable, Payment, PaymentBatch
 
-from .conftest import ACCOUNT, confirmed_application, results_csv
+from .conftest import confirmed_application, results_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def snapshot():
 
 
 def test_reconciliation_paid_and_failed_items(
-    released, payable, other_payable, finance_team, people
+    released, payable, other_payable, finance_team, people, bank_day
 ):
     paid_item, failed_item = item_of(released, payable), item_of(released, other_payable)
     data = results_csv([(paid_item, True, ""), (failed_item, False, "口座なし")])
@@ -76,7 +76,7 @@ def test_reconciliation_paid_and_failed_items(
     ).exists()
     assert Notification.objects.filter(recipient=people.applicant, kind="payment_paid").exists()
     assert AuditEvent.objects.filter(
-        action="release_payment", subject_id=str(application.pk), to_status="paid"
+        action="transfer_paid", subject_id=str(application.pk), to_status="paid"
     ).exists()
     # the failed one: payable again with the reason, its item no longer live
     returned = Payable.objects.get(pk=other_payable.pk)
@@ -96,7 +96,7 @@ def test_reconciliation_paid_and_failed_items(
 
 
 def test_failed_payable_joins_a_new_batch_and_is_paid_once(
-    released, other_payable, finance_team, transfer_day, run_on_commit
+    released, other_payable, finance_team, transfer_day, run_on_commit, bank_day
 ):
     failed_item = item_of(released, other_payable)
     services.reconciliation_import(
@@ -123,7 +123,7 @@ def test_failed_payable_joins_a_new_batch_and_is_paid_once(
 
 
 def test_reconciliation_same_file_twice_changes_nothing_the_second_time(
-    released, payable, other_payable, finance_team
+    released, payable, other_payable, finance_team, bank_day
 ):
     data = results_csv(
         [(item_of(released, payable), True, ""), (item_of(released, other_payable), False, "x")]
@@ -138,7 +138,7 @@ def test_reconciliation_same_file_twice_changes_nothing_the_second_time(
 
 
 def test_reconciliation_partial_file_leaves_the_batch_released_until_the_rest_arrives(
-    released, payable, other_payable, finance_team
+    released, payable, other_payable, finance_team, bank_day
 ):
     services.reconciliation_import(
         batch_id=released.pk,
@@ -173,9 +173,8 @@ def test_reconciliation_item_of_another_batch_is_refused_naming_it(
     released, payable, finance_team, transfer_day, subsidy_round, people
 ):
     third = confirmed_application(subsidy_round, people, people.colleague)
-    account = services.payee_account_register(by=people.colleague, **ACCOUNT)
     claim = services.payment_claim(
-        application_id=third.pk, by=people.colleague, account_id=account.pk
+        application_id=third.pk, by=people.colleague, account_id=payable.account_id
     )
     other_batch = services.batch_prepare(
         by=finance_team.preparer, transfer_date=transfer_day, payable_ids=[claim.pk]
@@ -194,7 +193,9 @@ def test_reconciliation_item_of_another_batch_is_refused_naming_it(
     assert not Payment.objects.exists()
 
 
-def test_reconciliation_contradicting_an_earlier_result_is_refused(released, payable, finance_team):
+def test_reconciliation_contradicting_an_earlier_result_is_refused(
+    released, payable, finance_team, bank_day
+):
     item = item_of(released, payable)
     services.reconciliation_import(
         batch_id=released.pk, by=finance_team.second, data=results_csv([(item, True, "")])
@@ -224,7 +225,7 @@ def test_reconciliation_of_a_batch_not_released_is_refused(payable, finance_team
 
 
 def test_selectors_batch_list_totals_paid_and_failed(
-    released, payable, other_payable, finance_team
+    released, payable, other_payable, finance_team, bank_day
 ):
     services.reconciliation_import(
         batch_id=released.pk,
@@ -279,7 +280,7 @@ def test_revoked_before_release_the_batch_cannot_be_released(
 
 
 def test_revoked_while_at_the_bank_the_transfer_is_recorded_and_finance_told(
-    released, payable, finance_team, people
+    released, payable, finance_team, people, bank_day
 ):
     revoke(payable.application, people)
 
@@ -300,3 +301,60 @@ def test_revoked_while_at_the_bank_the_transfer_is_recorded_and_finance_told(
     told = Notification.objects.filter(kind="payment_after_revocation")
     assert {n.recipient.username for n in told} >= {"finance", "finance2", "finance3"}
     assert not Notification.objects.filter(kind="payment_paid", recipient=people.applicant).exists()
+
+
+def test_reconciliation_paid_before_the_transfer_date_is_refused_and_changes_nothing(
+    released, payable, other_payable, finance_team
+):
+    # given: today is before the batch's transfer date
+    paid_item, failed_item = item_of(released, payable), item_of(released, other_payable)
+    before = snapshot()
+
+    # when
+    with pytest.raises(ValidationFailed) as refused:
+        services.reconciliation_import(
+            batch_id=released.pk,
+            by=finance_team.second,
+            data=results_csv([(paid_item, True, ""), (failed_item, False, "口座なし")]),
+        )
+
+    # then
+    assert refused.value.code == "before_transfer_date"
+    assert refused.value.field == "data"
+    assert paid_item.customer_code in str(refused.value.message)
+    assert failed_item.customer_code not in str(refused.value.message)
+    assert snapshot() == before
+    assert not Letter.objects.filter(kind=Letter.Kind.PAYMENT_NOTICE).exists()
+
+
+def test_reconciliation_failed_before_the_transfer_date_is_recorded(
+    released, other_payable, finance_team
+):
+    # a transfer the bank refuses (no such account) can come back before the transfer date
+    failed_item = item_of(released, other_payable)
+
+    summary = services.reconciliation_import(
+        batch_id=released.pk,
+        by=finance_team.second,
+        data=results_csv([(failed_item, False, "口座なし")]),
+    )
+
+    assert summary["failed"] == 1
+    other_payable.refresh_from_db()
+    assert other_payable.status == Payable.Status.PAYABLE
+
+
+def test_reconciliation_on_the_transfer_date_dates_the_notice_on_or_after_it(
+    released, payable, finance_team, bank_day
+):
+    paid_item = item_of(released, payable)
+
+    services.reconciliation_import(
+        batch_id=released.pk, by=finance_team.second, data=results_csv([(paid_item, True, "")])
+    )
+
+    notice = Letter.objects.get(
+        kind=Letter.Kind.PAYMENT_NOTICE, subject_id=str(payable.application_id)
+    )
+    assert notice.context["paid_on"] == released.transfer_date.isoformat()
+    assert notice.context["issued_on"] >= notice.context["paid_on"]

@@ -26,6 +26,7 @@ from hypothesis.stateful import (
 from applications.models import Application
 from audit.models import AuditEvent
 from core.errors import KofuError
+from fixtures.payments import on_transfer_date
 from payments import selectors, services
 from payments.exceptions import SamePersonReleases
 from payments.models import BatchItem, Payable, Payment, PaymentBatch
@@ -46,7 +47,7 @@ ACTIONS = (
     "reconciliation_import",
     "payable_pay",
     "payable_fail",
-    "release_payment",
+    "transfer_paid",
     "batch_reconcile",
     "revoke",
     "paid_after_revocation",
@@ -180,9 +181,10 @@ class PaymentsMachine(RuleBasedStateMachine):
             if choice != "skip":
                 rows.append((item, choice == "paid", "" if choice == "paid" else "口座なし"))
         try:
-            summary = services.reconciliation_import(
-                batch_id=batch_id, by=self.finance[user], data=results_csv(rows)
-            )
+            with on_transfer_date(batch):
+                summary = services.reconciliation_import(
+                    batch_id=batch_id, by=self.finance[user], data=results_csv(rows)
+                )
         except KofuError:
             assert batch.status not in (Status.RELEASED, Status.RECONCILED)
             return
@@ -192,7 +194,7 @@ class PaymentsMachine(RuleBasedStateMachine):
         self.expected.update(
             {
                 "payable_pay": len(paid),
-                "release_payment": len(paid) - revoked,
+                "transfer_paid": len(paid) - revoked,
                 "paid_after_revocation": revoked,
                 "payable_fail": len(pending) - len(paid),
             }

@@ -112,7 +112,7 @@ def test_application_trace_amounts_from_request_to_payment(paid):
     confirmation = Decision.objects.get(application=paid, kind=Decision.Kind.AMOUNT_CONFIRMATION)
     assert "amount confirmation (額の確定): ¥187,000" in only(trace, "confirm amount").details
     assert confirmation.amount == 187_000
-    assert "amount: ¥187,000" in only(trace, "release payment").details
+    assert "amount: ¥187,000" in only(trace, "bank reported the transfer paid").details
     facts = dict(trace.facts)
     assert facts["Requested amount"] == "¥187,000"
     assert facts["Granted amount"] == "¥187,000"
@@ -147,7 +147,10 @@ def test_application_trace_is_in_time_order(paid):
         "accept results report",
         "confirm amount",
         "claim payment",
-        "release payment",
+        "prepare payment batch",
+        "release payment batch",
+        "bank reported the transfer paid",
+        "import bank results",
     ]
     assert [action for action in actions if action in milestones] == milestones
 

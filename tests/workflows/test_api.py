@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from applications.models import Application
 from core.dates import add_business_days, today_jst
 from fixtures.demo import advance
-from fixtures.payments import account_of, bank_result_file
+from fixtures.payments import account_of, bank_result_file, on_transfer_date
 from fixtures.reference import REQUIRED_DOCUMENT_TYPES
 from payments.models import Payment
 from payments.selectors import payable_for_application
@@ -108,12 +108,16 @@ def test_api_lifecycle_as_each_role(subsidy_round, people, run_on_commit):
     )
     batch_release(batch_id=batch.pk, by=people.finance2)
     batch = batch_file_build(batch_id=batch.pk)
-    reconciliation_import(batch_id=batch.pk, by=people.finance, data=bank_result_file(batch))
+    with on_transfer_date(batch):
+        reconciliation_import(batch_id=batch.pk, by=people.finance, data=bank_result_file(batch))
     assert applicant.get(base + "/").json()["status"] == "paid"
     assert Payment.objects.get(application_id=pk).amount == 75_000
 
     trail = applicant.get(f"{base}/events/").json()
-    assert [row["action"] for row in trail if row["to"] != row["from"]][-1] == "release_payment"
+    changes = [row for row in trail if row["to"] != row["from"]]
+    own = [row["action"] for row in changes if row["record"] == "applications.application"]
+    assert own[-1] == "transfer_paid"
+    assert "payment_claim" in [row["action"] for row in changes]
 
 
 def test_api_other_company_application_is_404(draft, people):

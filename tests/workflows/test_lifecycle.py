@@ -56,7 +56,7 @@ def test_lifecycle_submission_to_payment(draft, people, run_on_commit):
         ("report_results", "applicant", "applicant", "granted", "results_submitted"),
         ("accept_results", "staff2", "staff", "results_submitted", "results_checked"),
         ("confirm_amount", "approver", "approver", "results_checked", "confirmed"),
-        ("release_payment", "finance", "finance", "confirmed", "paid"),
+        ("transfer_paid", "finance", "finance", "confirmed", "paid"),
     ]
     kinds = list(
         application.decisions.values_list(
