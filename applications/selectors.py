@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.selectors import company_id_of_user
 from core.roles import is_staff_side
 
-from .models import Application, SubsidyRound
+from .models import Application, Decision, SubsidyRound
 
 
 def application_list_for_user(user: Any) -> QuerySet[Application]:
@@ -34,3 +34,10 @@ def application_get_for_user(user: Any, application_id: int) -> Application:
 def round_list_open() -> QuerySet[SubsidyRound]:
     now = timezone.now()
     return SubsidyRound.objects.filter(opens_at__lte=now, closes_at__gt=now)
+
+
+def grant_decision_in_force(application: Application) -> Decision | None:
+    """The application's grant decision that no later decision supersedes."""
+    grants = Decision.objects.filter(application=application, kind=Decision.Kind.GRANT)
+    superseded = Decision.objects.filter(supersedes__isnull=False).values("supersedes_id")
+    return grants.exclude(pk__in=superseded).order_by("-decided_at", "-id").first()

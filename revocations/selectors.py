@@ -50,13 +50,6 @@ def payment_received(application: Application) -> PaymentReceived | None:
     )
 
 
-def grant_decision_in_force(application: Application) -> Decision | None:
-    """The application's grant decision that no later decision supersedes."""
-    grants = Decision.objects.filter(application=application, kind=Decision.Kind.GRANT)
-    superseded = Decision.objects.filter(supersedes__isnull=False).values("supersedes_id")
-    return grants.exclude(pk__in=superseded).order_by("-decided_at", "-id").first()
-
-
 def decision_letter(decision: Decision) -> Letter | None:
     """The first version of the notice that told the company about ``decision``."""
     subject_type, subject_id = subject_ref(decision.application)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import users_with_role
 from applications.models import Application
+from applications.selectors import grant_decision_in_force
 from applications.services import lock_application
 from audit.services import event_record
 from audit.transitions import transition_fire
@@ -38,7 +39,7 @@ from .interest import Receipt, repayment_position
 from .labels import action_label
 from .letters import revocation_letter_prepare
 from .models import RepaymentReceipt, Revocation
-from .selectors import decision_letter, grant_decision_in_force, payment_received
+from .selectors import decision_letter, payment_received
 from .signals import application_revoked
 
 Status = Revocation.Status
