@@ -24,6 +24,7 @@ from awards.models import Nomination
 from core.dates import JST
 from declarations.models import Declaration
 from outcomes.selectors import outcome_reports_due
+from payments.selectors import paid_by_round
 
 Status = Application.Status
 
@@ -59,7 +60,9 @@ STAGES = (
     Stage("results_total", "results_submitted_at", "paid_at"),
 )
 
-ROUND_COLUMNS = [
+# The columns the round query returns; ``paid`` and ``paid_amount`` join them from the payment
+# ledger (payments.selectors), the one definition of "paid".
+_QUERY_COLUMNS = [
     "round_id",
     "name",
     "fiscal_year",
@@ -71,11 +74,16 @@ ROUND_COLUMNS = [
     "granted",
     "rejected",
     "revoked",
+    "decided_amount",
+    "results_late",
+    "results_missing",
+]
+ROUND_COLUMNS = [
+    *_QUERY_COLUMNS[: _QUERY_COLUMNS.index("decided_amount")],
     "paid",
     "decided_amount",
     "paid_amount",
-    "results_late",
-    "results_missing",
+    *_QUERY_COLUMNS[_QUERY_COLUMNS.index("decided_amount") + 1 :],
 ]
 
 
@@ -193,7 +201,8 @@ def subsidy_users_first_paid(since: int) -> pd.Series:
 
 def round_figures(today: dt.date) -> pd.DataFrame:
     """One row per subsidy round: its funnel counts, amounts (integer yen) and breaches of the
-    results-report deadline (late, or still missing after ``today``)."""
+    results-report deadline (late, or still missing after ``today``). ``paid`` and
+    ``paid_amount`` are the payment ledger's: applications paid and the yen paid to them."""
     dialect = _dialect()
     rounds, applications = SubsidyRound._meta.db_table, Application._meta.db_table
     granted = _in(GRANTED_STATUSES)
@@ -202,7 +211,7 @@ def round_figures(today: dt.date) -> pd.DataFrame:
         _quoted(Status.LAPSED),
         _quoted(Status.REJECTED),
     )
-    revoked, paid, waiting = _quoted(Status.REVOKED), _quoted(Status.PAID), _quoted(Status.GRANTED)
+    revoked, waiting = _quoted(Status.REVOKED), _quoted(Status.GRANTED)
     # The applications are read in one pass (``+round_id``: not through the round index, whose
     # order costs a random row fetch per application), each round's deadline computed once.
     sql = f"""
@@ -216,10 +225,8 @@ def round_figures(today: dt.date) -> pd.DataFrame:
             SUM(CASE WHEN a.status IN {granted} THEN 1 ELSE 0 END) AS granted,
             SUM(CASE WHEN a.status = {rejected} THEN 1 ELSE 0 END) AS rejected,
             SUM(CASE WHEN a.status = {revoked} THEN 1 ELSE 0 END) AS revoked,
-            SUM(CASE WHEN a.status = {paid} THEN 1 ELSE 0 END) AS paid,
             SUM(CASE WHEN a.status IN {granted} THEN a.decided_amount ELSE 0 END)
               AS decided_amount,
-            SUM(CASE WHEN a.status = {paid} THEN a.confirmed_amount ELSE 0 END) AS paid_amount,
             SUM(CASE WHEN a.results_submitted_at >= d.late_from AND a.status IN {granted}
                 THEN 1 ELSE 0 END) AS results_late,
             SUM(CASE WHEN a.status = {waiting} AND a.results_submitted_at IS NULL AND d.overdue
@@ -236,7 +243,11 @@ def round_figures(today: dt.date) -> pd.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(sql, [connection.ops.adapt_datefield_value(today)])
         rows = [row[:5] + row[6:] for row in cursor.fetchall()]  # without f.round_id
-    frame = pd.DataFrame(rows, columns=ROUND_COLUMNS)
+    frame = pd.DataFrame(rows, columns=_QUERY_COLUMNS)
+    paid = paid_by_round()
+    frame["paid"] = frame["round_id"].map(lambda pk: paid[pk].count if pk in paid else 0)
+    frame["paid_amount"] = frame["round_id"].map(lambda pk: paid[pk].amount if pk in paid else 0)
+    frame = frame[ROUND_COLUMNS]
     numeric = [
         column for column in ROUND_COLUMNS if column not in ("name", "results_report_deadline")
     ]

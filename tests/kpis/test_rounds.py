@@ -60,7 +60,7 @@ def round_a(reference, companies, people):
     # 6: withdrawn after submission; its documents milestone is out of order (dropped)
     make("withdrawn", [-2])
     application(round_, company, user, "draft")  # 7: never submitted
-    # 8: paid, then revoked: granted, not paid
+    # 8: confirmed, then revoked before payment: granted, nothing in the payment ledger
     application(
         round_,
         company,
@@ -90,7 +90,7 @@ def test_round_budget_in_integer_yen(round_a):
     assert row["budget"] == 10_000_000
     assert row["decided_amount"] == 1_000_000  # 400k + 300k + 200k + 100k (revoked included)
     assert row["remaining_amount"] == 9_000_000
-    assert row["paid_amount"] == 680_000  # confirmed 380k + 300k; the revoked one is not paid
+    assert row["paid_amount"] == 680_000  # the payment ledger: 380k + 300k
     assert isinstance(row["paid_amount"], int)
     assert row["paid_share"] == pytest.approx(0.068)
 
