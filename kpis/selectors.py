@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from applications.models import Application, SubsidyRound, TrainingLine
 from awards.models import Nomination
@@ -25,6 +26,7 @@ from core.dates import JST
 from declarations.models import Declaration
 from outcomes.selectors import outcome_reports_due
 from payments.selectors import paid_by_round
+from revocations.models import RepaymentReceipt, Revocation
 
 Status = Application.Status
 
@@ -199,10 +201,100 @@ def subsidy_users_first_paid(since: int) -> pd.Series:
     return _counts(sql, [Status.PAID.value, start])
 
 
+@dataclass(frozen=True)
+class BudgetLedger:
+    """A round's budget as a ledger, in yen.
+
+    ``granted`` (every grant decision) less ``unspent`` (不用額: granted but not confirmed) less
+    ``revoked`` is ``committed``, what the grants still hold; ``available`` is what the round can
+    still grant, the budget less the budget guard's running total. The two are kept apart so
+    that ``available + committed == budget`` checks the guard against the records. ``confirmed``
+    and ``paid`` (the payment ledger) count every confirmation and payment, a revoked grant's
+    included; ``repaid`` is what companies returned under repayment orders (加算金 included).
+    """
+
+    round_id: int
+    budget: int
+    granted: int
+    confirmed: int
+    paid: int
+    unspent: int
+    revoked: int
+    repaid: int
+    committed: int
+    available: int
+
+
+def _sums_by_round(queryset: QuerySet, **sums: Sum) -> dict[int, dict[str, int]]:
+    rows = (
+        queryset.order_by()
+        .values("round_id")
+        .annotate(**{name: Coalesce(total, 0) for name, total in sums.items()})
+    )
+    return {row.pop("round_id"): row for row in rows}
+
+
+def budget_ledgers() -> dict[int, BudgetLedger]:
+    """The budget ledger of every subsidy round, by round id (a few grouped queries)."""
+    confirmed = Q(confirmed_amount__isnull=False)
+    applications = _sums_by_round(
+        Application.objects.filter(decided_amount__isnull=False),
+        granted=Sum("decided_amount"),
+        confirmed=Sum("confirmed_amount"),
+        unspent=Sum(F("decided_amount") - F("confirmed_amount"), filter=confirmed),
+    )
+    decided = Q(status__in=[Revocation.Status.ORDERED, Revocation.Status.SETTLED])
+    revoked = _sums_by_round(
+        Revocation.objects.filter(decided).annotate(round_id=F("application__round_id")),
+        revoked=Sum("revoked_amount"),
+    )
+    repaid = _sums_by_round(
+        RepaymentReceipt.objects.annotate(round_id=F("revocation__application__round_id")),
+        repaid=Sum("amount"),
+    )
+    paid = paid_by_round()
+    ledgers = {}
+    for round_id, budget, committed_total in SubsidyRound.objects.values_list(
+        "pk", "budget", "committed_total"
+    ):
+        figures = applications.get(round_id, {})
+        granted, unspent = figures.get("granted", 0), figures.get("unspent", 0)
+        taken_back = revoked.get(round_id, {}).get("revoked", 0)
+        ledgers[round_id] = BudgetLedger(
+            round_id=round_id,
+            budget=budget,
+            granted=granted,
+            confirmed=figures.get("confirmed", 0),
+            paid=paid[round_id].amount if round_id in paid else 0,
+            unspent=unspent,
+            revoked=taken_back,
+            repaid=repaid.get(round_id, {}).get("repaid", 0),
+            committed=granted - unspent - taken_back,
+            available=budget - committed_total,
+        )
+    return ledgers
+
+
+def round_budget_ledger(round_id: int) -> BudgetLedger:
+    """One round's budget ledger."""
+    return budget_ledgers()[round_id]
+
+
+LEDGER_COLUMNS = {
+    "confirmed_amount": "confirmed",
+    "unspent_amount": "unspent",
+    "revoked_amount": "revoked",
+    "repaid_amount": "repaid",
+    "committed_amount": "committed",
+    "remaining_amount": "available",
+}
+
+
 def round_figures(today: dt.date) -> pd.DataFrame:
     """One row per subsidy round: its funnel counts, amounts (integer yen) and breaches of the
     results-report deadline (late, or still missing after ``today``). ``paid`` and
-    ``paid_amount`` are the payment ledger's: applications paid and the yen paid to them."""
+    ``paid_amount`` are the payment ledger's: applications paid and the yen paid to them; the
+    ``LEDGER_COLUMNS`` are the round's budget ledger (``remaining_amount``: still available)."""
     dialect = _dialect()
     rounds, applications = SubsidyRound._meta.db_table, Application._meta.db_table
     granted = _in(GRANTED_STATUSES)
@@ -247,9 +339,14 @@ def round_figures(today: dt.date) -> pd.DataFrame:
     paid = paid_by_round()
     frame["paid"] = frame["round_id"].map(lambda pk: paid[pk].count if pk in paid else 0)
     frame["paid_amount"] = frame["round_id"].map(lambda pk: paid[pk].amount if pk in paid else 0)
-    frame = frame[ROUND_COLUMNS]
+    ledgers = budget_ledgers()
+    for column, attribute in LEDGER_COLUMNS.items():
+        frame[column] = frame["round_id"].map(lambda pk, a=attribute: getattr(ledgers[pk], a))
+    frame = frame[[*ROUND_COLUMNS, *LEDGER_COLUMNS]]
     numeric = [
-        column for column in ROUND_COLUMNS if column not in ("name", "results_report_deadline")
+        column
+        for column in [*ROUND_COLUMNS, *LEDGER_COLUMNS]
+        if column not in ("name", "results_report_deadline")
     ]
     frame[numeric] = frame[numeric].fillna(0).astype("int64")
     frame.insert(frame.columns.get_loc("granted"), "decided", frame["granted"] + frame["rejected"])

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import users_with_role
 from applications.models import Application
 from applications.selectors import grant_decision_in_force
-from applications.services import lock_application
+from applications.services import budget_release, lock_application
 from audit.services import event_record
 from audit.transitions import transition_fire
 from core.dates import JST, today_jst
@@ -303,6 +303,7 @@ def revocation_decide(*, revocation_id: int, by: Any) -> Revocation:
             "repayment_amount": revocation.repayment_amount,
         },
     )
+    budget_release(round_id=application.round_id, amount=revocation.revoked_amount)
     revocation.letter = revocation_letter_prepare(
         revocation,
         decision_number=grant_letter.number_text,
