@@ -53,6 +53,9 @@ class Migration(migrations.Migration):
     dependencies = [
         ("applications", "0004_outcome_measures"),
         ("revocations", "0001_initial"),
+        # history's snapshot copies the tracked tables column by column into their event
+        # tables, so it runs before the columns change here and in history 0003
+        ("history", "0002_snapshot"),
     ]
 
     operations = [

@@ -4,6 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("history", "0002_snapshot"),
+        ("applications", "0005_decision_terms_and_committed_budget"),
     ]
 
     operations = [

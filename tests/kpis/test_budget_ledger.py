@@ -278,8 +278,8 @@ def test_dashboard_round_table_shows_the_budget_ledger(client, subsidy_round, pe
     _confirmed(application, people, drop_first_trainee=True)
     ledger = round_budget_ledger(subsidy_round.pk)
     client.force_login(people.approver)
-    page = client.get("/kpis/", headers={"Accept-Language": "en"}).content.decode()
-    assert "Unspent after confirmation" in page
-    assert "Budget available to grant" in page
+    page = client.get("/kpis/").content.decode()
+    assert "額の確定による不用額" in page
+    assert "交付決定可能な予算残額" in page
     assert f"{ledger.unspent:,}" in page
     assert f"{ledger.available:,}" in page
