@@ -5,8 +5,8 @@ from .models import Application, CostType, Decision, DocumentType, OutcomeMeasur
 
 @admin.register(SubsidyRound)
 class SubsidyRoundAdmin(admin.ModelAdmin):
-    list_display = ["name", "fiscal_year", "opens_at", "closes_at", "budget", "decided_total"]
-    readonly_fields = ["decided_total"]
+    list_display = ["name", "fiscal_year", "opens_at", "closes_at", "budget", "committed_total"]
+    readonly_fields = ["committed_total"]
     filter_horizontal = ["eligible_cost_types", "required_document_types", "outcome_measures"]
     fieldsets = [
         (None, {"fields": ["name", "fiscal_year", "legal_basis"]}),
@@ -16,7 +16,7 @@ class SubsidyRoundAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "budget",
-                    "decided_total",
+                    "committed_total",
                     "rate_numerator",
                     "rate_denominator",
                     "cap_per_trainee",

@@ -30,6 +30,28 @@ class SubsidyRule:
         if self.rounding_unit <= 0 or self.cap_per_trainee < 0 or self.cap_per_company < 0:
             raise ValueError("caps must be non-negative and the rounding unit positive")
 
+    def as_terms(self) -> dict:
+        """The rule as JSON, frozen on a grant decision (交付決定) so that confirming its amount
+        later applies the terms granted, whatever the round says by then."""
+        return {
+            "rate_numerator": self.rate.numerator,
+            "rate_denominator": self.rate.denominator,
+            "cap_per_trainee": self.cap_per_trainee,
+            "cap_per_company": self.cap_per_company,
+            "rounding_unit": self.rounding_unit,
+            "eligible_cost_types": sorted(self.eligible_cost_types),
+        }
+
+    @classmethod
+    def from_terms(cls, terms: dict) -> SubsidyRule:
+        return cls(
+            rate=Fraction(terms["rate_numerator"], terms["rate_denominator"]),
+            cap_per_trainee=int(terms["cap_per_trainee"]),
+            cap_per_company=int(terms["cap_per_company"]),
+            rounding_unit=int(terms["rounding_unit"]),
+            eligible_cost_types=frozenset(terms["eligible_cost_types"]),
+        )
+
 
 @dataclass(frozen=True)
 class CostLine:

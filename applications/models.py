@@ -100,8 +100,10 @@ class SubsidyRound(models.Model):
     opens_at = models.DateTimeField(_("application window opens"))
     closes_at = models.DateTimeField(_("application window closes"))
     budget = models.PositiveBigIntegerField(_("total budget (yen)"))
-    decided_total = models.PositiveBigIntegerField(
-        _("granted so far (yen)"), default=0, editable=False
+    # The budget guard: what the round's grants still commit (granted, less 不用額 at amount
+    # confirmation and amounts revoked). Kept by single UPDATEs; the ledger checks it.
+    committed_total = models.PositiveBigIntegerField(
+        _("committed (yen)"), default=0, editable=False
     )
     rate_numerator = models.PositiveSmallIntegerField(_("subsidy rate numerator"), default=1)
     rate_denominator = models.PositiveSmallIntegerField(_("subsidy rate denominator"), default=2)
@@ -144,7 +146,7 @@ class SubsidyRound(models.Model):
         ordering = ["-fiscal_year", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(decided_total__lte=F("budget")), name="round_decided_within_budget"
+                condition=Q(committed_total__lte=F("budget")), name="round_committed_within_budget"
             ),
             models.CheckConstraint(
                 condition=Q(closes_at__gt=F("opens_at")), name="round_window_ordered"
@@ -165,7 +167,8 @@ class SubsidyRound(models.Model):
 
     @property
     def remaining_budget(self) -> int:
-        return self.budget - self.decided_total
+        """What the round can still grant: the budget less what its grants commit."""
+        return self.budget - self.committed_total
 
     def is_open(self, at: dt.datetime | None = None) -> bool:
         at = at or timezone.now()
@@ -493,6 +496,15 @@ class Decision(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     amount = models.PositiveBigIntegerField(null=True)
     computation = models.JSONField(default=dict)
+    terms = models.JSONField(
+        _("terms of the grant"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The round's rate, caps, rounding unit and eligible cost types as they were at the "
+            "grant decision; the amount is confirmed by these, whatever the round says later."
+        ),
+    )
     reason = models.TextField(blank=True)
     conditions = models.TextField(blank=True)
     legal_basis = models.CharField(max_length=300)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.selectors import company_id_of_user
 from core.roles import is_staff_side
 
-from .models import Application, SubsidyRound
+from .models import Application, Decision, SubsidyRound
 
 
 def application_list_for_user(user: Any) -> QuerySet[Application]:
@@ -57,3 +57,10 @@ def round_list_for_user(user: Any, *, open_only: bool = False) -> QuerySet[Subsi
             Exists(Application.objects.filter(round_id=OuterRef("pk"), company_id=company_id))
         )
     return rounds.filter(visible)
+
+
+def grant_decision_in_force(application: Application) -> Decision | None:
+    """The application's grant decision that no later decision supersedes."""
+    grants = Decision.objects.filter(application=application, kind=Decision.Kind.GRANT)
+    superseded = Decision.objects.filter(supersedes__isnull=False).values("supersedes_id")
+    return grants.exclude(pk__in=superseded).order_by("-decided_at", "-id").first()

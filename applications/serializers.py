@@ -12,6 +12,7 @@ from .models import (
     SubsidyRound,
     TrainingLine,
 )
+from .services import amount_to_confirm
 
 
 class OutcomeMeasureSerializer(serializers.ModelSerializer):
@@ -71,7 +72,7 @@ class SubsidyRoundSerializer(serializers.ModelSerializer):
             "opens_at",
             "closes_at",
             "budget",
-            "decided_total",
+            "committed_total",
             "rate_numerator",
             "rate_denominator",
             "cap_per_trainee",
@@ -141,6 +142,7 @@ class DecisionSerializer(serializers.ModelSerializer):
             "kind",
             "amount",
             "computation",
+            "terms",
             "reason",
             "conditions",
             "legal_basis",
@@ -186,6 +188,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
     decisions = DecisionSerializer(many=True, read_only=True)
     actual_costs = ActualCostSerializer(many=True, read_only=True)
     baselines = BaselineSerializer(many=True, read_only=True)
+    amount_to_confirm = serializers.SerializerMethodField(
+        help_text="While the results are checked: the amount 額の確定 would confirm, to send back "
+        "as expected_amount."
+    )
 
     class Meta:
         model = Application
@@ -210,8 +216,14 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "decisions",
             "actual_costs",
             "baselines",
+            "amount_to_confirm",
         ]
         read_only_fields = fields
+
+    def get_amount_to_confirm(self, application: Application) -> int | None:
+        if application.status != Application.Status.RESULTS_CHECKED:
+            return None
+        return amount_to_confirm(application)
 
 
 class ApplicationCreateSerializer(serializers.Serializer):

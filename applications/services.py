@@ -34,6 +34,7 @@ from notifications.services import notify
 from .calculation import CostLine, SubsidyComputation, SubsidyRule, subsidy_compute
 from .eligibility import company_has_registered_declaration
 from .exceptions import (
+    AmountChanged,
     BaselinesMissing,
     BudgetExceeded,
     DeclarationRequired,
@@ -60,6 +61,7 @@ from .models import (
     SubsidyRound,
     TrainingLine,
 )
+from .selectors import grant_decision_in_force
 
 Status = Application.Status
 
@@ -104,6 +106,7 @@ def notify_applicants(application: Application, kind: str, **context: Any) -> No
 
 
 def subsidy_rule(round_: SubsidyRound) -> SubsidyRule:
+    """The round's rule as it stands now: what a new grant decision applies (and freezes)."""
     return SubsidyRule(
         rate=round_.rate,
         cap_per_trainee=round_.cap_per_trainee,
@@ -113,24 +116,43 @@ def subsidy_rule(round_: SubsidyRound) -> SubsidyRule:
     )
 
 
-def planned_subsidy(application: Application) -> SubsidyComputation:
+def planned_subsidy(
+    application: Application, rule: SubsidyRule | None = None
+) -> SubsidyComputation:
+    """The subsidy of the training plan, under ``rule`` (by default the round's current one)."""
     lines = [
         CostLine(line.trainee_name, line.cost_type.code, line.amount, line.start_date)
         for line in application.training_lines.select_related("cost_type")
     ]
-    return subsidy_compute(lines, subsidy_rule(application.round))
+    return subsidy_compute(lines, rule or subsidy_rule(application.round))
+
+
+def grant_terms(application: Application) -> SubsidyRule:
+    """The rule frozen on the grant decision in force: the terms the amount is confirmed by."""
+    decision = grant_decision_in_force(application)
+    if decision is None or not decision.terms:
+        raise InvalidState(_("This application has no grant decision whose terms apply."))
+    return SubsidyRule.from_terms(decision.terms)
 
 
 def actual_subsidy(application: Application) -> SubsidyComputation:
+    """The subsidy of the eligible actual costs under the terms of the grant."""
     lines = [
         CostLine(
             cost.trainee_name, cost.cost_type.code, cost.amount, cost.incurred_on, cost.completed
         )
         for cost in application.actual_costs.select_related("cost_type")
     ]
-    return subsidy_compute(
-        lines, subsidy_rule(application.round), not_before=application.decided_on
-    )
+    return subsidy_compute(lines, grant_terms(application), not_before=application.decided_on)
+
+
+def amount_to_confirm(
+    application: Application, computation: SubsidyComputation | None = None
+) -> int:
+    """額の確定: min(the granted amount, the subsidy of the eligible actual costs). The approver
+    is shown this amount and sends it back as ``expected_amount``."""
+    computation = computation or actual_subsidy(application)
+    return min(application.decided_amount or 0, computation.amount)
 
 
 def missing_document_types(application: Application, stage: str) -> list[DocumentType]:
@@ -513,21 +535,35 @@ def _ensure_not_preparer(application: Application, by: Any, preparer_id: int | N
 
 
 def _reserve_budget(round_id: int, amount: int) -> None:
-    """Add ``amount`` to the round's granted total only if it stays within budget.
+    """Add ``amount`` to what the round's grants commit only if it stays within budget.
 
     One conditional UPDATE: concurrent approvers serialise on the round row and the loser sees
     zero rows updated, on SQLite and PostgreSQL alike; a CHECK constraint backs it.
     """
     updated = SubsidyRound.objects.filter(
-        pk=round_id, decided_total__lte=F("budget") - amount
-    ).update(decided_total=F("decided_total") + amount)
+        pk=round_id, committed_total__lte=F("budget") - amount
+    ).update(committed_total=F("committed_total") + amount)
     if not updated:
+        remaining = SubsidyRound.objects.get(pk=round_id).remaining_budget
         raise BudgetExceeded(
             _(
-                "Granting ¥%(amount)s would exceed the round's budget; the remaining budget "
-                "cannot cover it."
+                "Granting ¥%(amount)s would exceed the round's budget: only ¥%(remaining)s "
+                "remains to be granted."
             )
-            % {"amount": f"{amount:,}"}
+            % {"amount": f"{amount:,}", "remaining": f"{remaining:,}"},
+            remaining=remaining,
+        )
+
+
+def budget_release(*, round_id: int, amount: int) -> None:
+    """Give ``amount`` of a grant back to what the round can still grant: the 不用額 when the
+    amount is confirmed below the grant, or the amount a revocation takes back. One UPDATE,
+    inside the caller's transaction; the column's CHECK refuses going below zero."""
+    if amount < 0:
+        raise ValueError("a released amount cannot be negative")
+    if amount:
+        SubsidyRound.objects.filter(pk=round_id).update(
+            committed_total=F("committed_total") - amount
         )
 
 
@@ -543,8 +579,11 @@ def grant_decide(
     if not approve and not reason.strip():
         raise ValidationFailed(_("Give the reason for not granting."), field="reason")
     today = today_jst()
+    terms: dict = {}
     if approve:
-        computation = planned_subsidy(application)
+        rule = subsidy_rule(application.round)
+        terms = rule.as_terms()
+        computation = planned_subsidy(application, rule)
         if computation.amount <= 0:
             raise ValidationFailed(
                 _("No eligible cost remains: the grant would be ¥0. Decide not to grant instead."),
@@ -579,6 +618,7 @@ def grant_decide(
         kind=kind,
         amount=amount,
         computation=detail,
+        terms=terms,
         reason=reason,
         conditions=conditions,
         legal_basis=application.round.legal_basis,
@@ -700,28 +740,42 @@ def results_check(*, application_id: int, by: Any, accept: bool, reason: str = "
 
 
 @transaction.atomic
-def amount_confirm(*, application_id: int, by: Any) -> Decision:
-    """額の確定: final = min(decided amount, the subsidy of the eligible actual costs)."""
+def amount_confirm(*, application_id: int, by: Any, expected_amount: int) -> Decision:
+    """額の確定 by the terms of the grant: final = min(granted amount, the subsidy of the eligible
+    actual costs). ``expected_amount`` is the amount the approver was shown; if it is no longer
+    the amount, nothing is confirmed. The 不用額 returns to the round's available budget."""
     application = _locked(application_id)
     if application.status != Status.RESULTS_CHECKED:
         raise InvalidState(_("The results report must be checked before the amount is confirmed."))
     _ensure_not_preparer(application, by, application.results_checked_by_id)
     computation = actual_subsidy(application)
-    amount = min(application.decided_amount or 0, computation.amount)
+    decided = application.decided_amount or 0
+    amount = amount_to_confirm(application, computation)
+    if expected_amount != amount:
+        raise AmountChanged(
+            _(
+                "The amount to confirm is now ¥%(amount)s, not the ¥%(expected)s you were shown. "
+                "Check the figures again before confirming."
+            )
+            % {"amount": f"{amount:,}", "expected": f"{expected_amount:,}"},
+            field="expected_amount",
+        )
     _fire(
         application,
         application.confirm_amount,
         by=by,
         role=Role.APPROVER,
         action="confirm_amount",
-        data={"amount": amount, "decided_amount": application.decided_amount},
+        data={"amount": amount, "decided_amount": decided, "unspent": decided - amount},
         amount=amount,
     )
+    budget_release(round_id=application.round_id, amount=decided - amount)
     decision = Decision.objects.create(
         application=application,
         kind=Decision.Kind.AMOUNT_CONFIRMATION,
         amount=amount,
-        computation={**computation.as_dict(), "decided_amount": application.decided_amount},
+        computation={**computation.as_dict(), "decided_amount": decided},
+        terms=grant_terms(application).as_terms(),
         legal_basis=application.round.legal_basis,
         prepared_by_id=application.results_checked_by_id,
         decided_by=by,

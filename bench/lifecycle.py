@@ -110,6 +110,17 @@ def _staff_step(step: steps.Step, actor: str, data: dict) -> Callable[..., Any]:
     return run
 
 
+def _confirm_amount(application_id: int, cast: Cast, costs: list[app.ActualCostInput]) -> Any:
+    """The approver sends back the amount the step page showed."""
+    shown = app.amount_to_confirm(Application.objects.get(pk=application_id))
+    return wf.step_complete(
+        application_id=application_id,
+        step=steps.CONFIRM_AMOUNT,
+        by=cast.act_as("approver"),
+        data={"expected_amount": shown},
+    )
+
+
 def _submit(application_id: int, cast: Cast, costs: list[app.ActualCostInput]) -> Any:
     return wf.subsidy_submit(application_id=application_id, by=cast.act_as("applicant"))
 
@@ -163,7 +174,7 @@ STEPS: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("upload_results_document", _upload_results_document),
     ("report_results", _report_results),
     ("check_results", _staff_step(steps.CHECK_RESULTS, "staff2", {"accept": True})),
-    ("confirm_amount", _staff_step(steps.CONFIRM_AMOUNT, "approver", {})),
+    ("confirm_amount", _confirm_amount),
     ("claim_payment", _claim_payment),
     ("pay_by_bank_transfer", _pay_by_bank_transfer),
 )

@@ -87,11 +87,10 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 
 
 def round_funnel(rounds: pd.DataFrame) -> pd.DataFrame:
-    """Per round, adds the approval rate (granted / decided), the budget still available
-    (budget − decided amount) and the shares of the budget decided and paid."""
+    """Per round, adds the approval rate (granted / decided) and the shares of the budget
+    decided and paid. (What the budget still has is the budget ledger's ``remaining_amount``.)"""
     frame = rounds.copy()
     frame["approval_rate"] = _ratio(frame["granted"], frame["decided"])
-    frame["remaining_amount"] = frame["budget"] - frame["decided_amount"]
     frame["decided_share"] = _ratio(frame["decided_amount"], frame["budget"])
     frame["paid_share"] = _ratio(frame["paid_amount"], frame["budget"])
     frame["breaches"] = frame["results_late"] + frame["results_missing"] + frame["lapsed"]

@@ -17,13 +17,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from applications.models import Application, SubsidyRound, TrainingLine
 from awards.models import Nomination
 from core.dates import JST
 from declarations.models import Declaration
 from outcomes.selectors import outcome_reports_due
+from payments.selectors import paid_by_round
+from revocations.models import RepaymentReceipt, Revocation
 
 Status = Application.Status
 
@@ -59,7 +62,9 @@ STAGES = (
     Stage("results_total", "results_submitted_at", "paid_at"),
 )
 
-ROUND_COLUMNS = [
+# The columns the round query returns; ``paid`` and ``paid_amount`` join them from the payment
+# ledger (payments.selectors), the one definition of "paid".
+_QUERY_COLUMNS = [
     "round_id",
     "name",
     "fiscal_year",
@@ -71,11 +76,16 @@ ROUND_COLUMNS = [
     "granted",
     "rejected",
     "revoked",
+    "decided_amount",
+    "results_late",
+    "results_missing",
+]
+ROUND_COLUMNS = [
+    *_QUERY_COLUMNS[: _QUERY_COLUMNS.index("decided_amount")],
     "paid",
     "decided_amount",
     "paid_amount",
-    "results_late",
-    "results_missing",
+    *_QUERY_COLUMNS[_QUERY_COLUMNS.index("decided_amount") + 1 :],
 ]
 
 
@@ -191,9 +201,100 @@ def subsidy_users_first_paid(since: int) -> pd.Series:
     return _counts(sql, [Status.PAID.value, start])
 
 
+@dataclass(frozen=True)
+class BudgetLedger:
+    """A round's budget as a ledger, in yen.
+
+    ``granted`` (every grant decision) less ``unspent`` (不用額: granted but not confirmed) less
+    ``revoked`` is ``committed``, what the grants still hold; ``available`` is what the round can
+    still grant, the budget less the budget guard's running total. The two are kept apart so
+    that ``available + committed == budget`` checks the guard against the records. ``confirmed``
+    and ``paid`` (the payment ledger) count every confirmation and payment, a revoked grant's
+    included; ``repaid`` is what companies returned under repayment orders (加算金 included).
+    """
+
+    round_id: int
+    budget: int
+    granted: int
+    confirmed: int
+    paid: int
+    unspent: int
+    revoked: int
+    repaid: int
+    committed: int
+    available: int
+
+
+def _sums_by_round(queryset: QuerySet, **sums: Sum) -> dict[int, dict[str, int]]:
+    rows = (
+        queryset.order_by()
+        .values("round_id")
+        .annotate(**{name: Coalesce(total, 0) for name, total in sums.items()})
+    )
+    return {row.pop("round_id"): row for row in rows}
+
+
+def budget_ledgers() -> dict[int, BudgetLedger]:
+    """The budget ledger of every subsidy round, by round id (a few grouped queries)."""
+    confirmed = Q(confirmed_amount__isnull=False)
+    applications = _sums_by_round(
+        Application.objects.filter(decided_amount__isnull=False),
+        granted=Sum("decided_amount"),
+        confirmed=Sum("confirmed_amount"),
+        unspent=Sum(F("decided_amount") - F("confirmed_amount"), filter=confirmed),
+    )
+    decided = Q(status__in=[Revocation.Status.ORDERED, Revocation.Status.SETTLED])
+    revoked = _sums_by_round(
+        Revocation.objects.filter(decided).annotate(round_id=F("application__round_id")),
+        revoked=Sum("revoked_amount"),
+    )
+    repaid = _sums_by_round(
+        RepaymentReceipt.objects.annotate(round_id=F("revocation__application__round_id")),
+        repaid=Sum("amount"),
+    )
+    paid = paid_by_round()
+    ledgers = {}
+    for round_id, budget, committed_total in SubsidyRound.objects.values_list(
+        "pk", "budget", "committed_total"
+    ):
+        figures = applications.get(round_id, {})
+        granted, unspent = figures.get("granted", 0), figures.get("unspent", 0)
+        taken_back = revoked.get(round_id, {}).get("revoked", 0)
+        ledgers[round_id] = BudgetLedger(
+            round_id=round_id,
+            budget=budget,
+            granted=granted,
+            confirmed=figures.get("confirmed", 0),
+            paid=paid[round_id].amount if round_id in paid else 0,
+            unspent=unspent,
+            revoked=taken_back,
+            repaid=repaid.get(round_id, {}).get("repaid", 0),
+            committed=granted - unspent - taken_back,
+            available=budget - committed_total,
+        )
+    return ledgers
+
+
+def round_budget_ledger(round_id: int) -> BudgetLedger:
+    """One round's budget ledger."""
+    return budget_ledgers()[round_id]
+
+
+LEDGER_COLUMNS = {
+    "confirmed_amount": "confirmed",
+    "unspent_amount": "unspent",
+    "revoked_amount": "revoked",
+    "repaid_amount": "repaid",
+    "committed_amount": "committed",
+    "remaining_amount": "available",
+}
+
+
 def round_figures(today: dt.date) -> pd.DataFrame:
     """One row per subsidy round: its funnel counts, amounts (integer yen) and breaches of the
-    results-report deadline (late, or still missing after ``today``)."""
+    results-report deadline (late, or still missing after ``today``). ``paid`` and
+    ``paid_amount`` are the payment ledger's: applications paid and the yen paid to them; the
+    ``LEDGER_COLUMNS`` are the round's budget ledger (``remaining_amount``: still available)."""
     dialect = _dialect()
     rounds, applications = SubsidyRound._meta.db_table, Application._meta.db_table
     granted = _in(GRANTED_STATUSES)
@@ -202,7 +303,7 @@ def round_figures(today: dt.date) -> pd.DataFrame:
         _quoted(Status.LAPSED),
         _quoted(Status.REJECTED),
     )
-    revoked, paid, waiting = _quoted(Status.REVOKED), _quoted(Status.PAID), _quoted(Status.GRANTED)
+    revoked, waiting = _quoted(Status.REVOKED), _quoted(Status.GRANTED)
     # The applications are read in one pass (``+round_id``: not through the round index, whose
     # order costs a random row fetch per application), each round's deadline computed once.
     sql = f"""
@@ -216,10 +317,8 @@ def round_figures(today: dt.date) -> pd.DataFrame:
             SUM(CASE WHEN a.status IN {granted} THEN 1 ELSE 0 END) AS granted,
             SUM(CASE WHEN a.status = {rejected} THEN 1 ELSE 0 END) AS rejected,
             SUM(CASE WHEN a.status = {revoked} THEN 1 ELSE 0 END) AS revoked,
-            SUM(CASE WHEN a.status = {paid} THEN 1 ELSE 0 END) AS paid,
             SUM(CASE WHEN a.status IN {granted} THEN a.decided_amount ELSE 0 END)
               AS decided_amount,
-            SUM(CASE WHEN a.status = {paid} THEN a.confirmed_amount ELSE 0 END) AS paid_amount,
             SUM(CASE WHEN a.results_submitted_at >= d.late_from AND a.status IN {granted}
                 THEN 1 ELSE 0 END) AS results_late,
             SUM(CASE WHEN a.status = {waiting} AND a.results_submitted_at IS NULL AND d.overdue
@@ -236,9 +335,18 @@ def round_figures(today: dt.date) -> pd.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(sql, [connection.ops.adapt_datefield_value(today)])
         rows = [row[:5] + row[6:] for row in cursor.fetchall()]  # without f.round_id
-    frame = pd.DataFrame(rows, columns=ROUND_COLUMNS)
+    frame = pd.DataFrame(rows, columns=_QUERY_COLUMNS)
+    paid = paid_by_round()
+    frame["paid"] = frame["round_id"].map(lambda pk: paid[pk].count if pk in paid else 0)
+    frame["paid_amount"] = frame["round_id"].map(lambda pk: paid[pk].amount if pk in paid else 0)
+    ledgers = budget_ledgers()
+    for column, attribute in LEDGER_COLUMNS.items():
+        frame[column] = frame["round_id"].map(lambda pk, a=attribute: getattr(ledgers[pk], a))
+    frame = frame[[*ROUND_COLUMNS, *LEDGER_COLUMNS]]
     numeric = [
-        column for column in ROUND_COLUMNS if column not in ("name", "results_report_deadline")
+        column
+        for column in [*ROUND_COLUMNS, *LEDGER_COLUMNS]
+        if column not in ("name", "results_report_deadline")
     ]
     frame[numeric] = frame[numeric].fillna(0).astype("int64")
     frame.insert(frame.columns.get_loc("granted"), "decided", frame["granted"] + frame["rejected"])

@@ -41,8 +41,19 @@ class RoundSerializer(serializers.Serializer):
     approval_rate = serializers.FloatField(allow_null=True, help_text="granted / decided, 0..1")
     budget = serializers.IntegerField(help_text="Yen.")
     decided_amount = serializers.IntegerField(help_text="Granted, yen.")
-    remaining_amount = serializers.IntegerField(help_text="Budget not granted, yen.")
-    paid_amount = serializers.IntegerField(help_text="Confirmed amounts paid, yen.")
+    paid_amount = serializers.IntegerField(help_text="Paid (the payment ledger), yen.")
+    confirmed_amount = serializers.IntegerField(help_text="Confirmed (額の確定), yen.")
+    unspent_amount = serializers.IntegerField(
+        help_text="不用額: granted but not confirmed, returned to the budget, yen."
+    )
+    revoked_amount = serializers.IntegerField(help_text="Taken back by revocations, yen.")
+    repaid_amount = serializers.IntegerField(help_text="Repaid under repayment orders, yen.")
+    committed_amount = serializers.IntegerField(
+        help_text="Grants in force: granted − unspent − revoked, yen."
+    )
+    remaining_amount = serializers.IntegerField(
+        help_text="Budget still available to grant (budget − grants in force), yen."
+    )
     decided_share = serializers.FloatField(allow_null=True)
     paid_share = serializers.FloatField(allow_null=True)
     results_late = serializers.IntegerField()

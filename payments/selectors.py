@@ -1,4 +1,9 @@
-"""Reads for the finance pages and the applicant's payment pages."""
+"""Reads for the finance pages and the applicant's payment pages, and the paid facts.
+
+"Paid" means one thing: a ``Payment`` row, the ledger of money out. What an application was
+paid and the day the company received it, and what a round paid, are read here and only here;
+revocations (the repayment and its 加算金) and the KPIs read them from these functions.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,18 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.selectors import company_id_of_user
 from applications.models import Application
 from audit.models import AuditEvent
 from audit.selectors import events_about
+from core.dates import JST
 
 from .models import BatchItem, Payable, PayeeAccount, Payment, PaymentBatch
 
@@ -138,3 +146,52 @@ def application_trail(
     for subject_type, ids in (also or {}).items():
         subjects[subject_type] = subjects.get(subject_type, set()) | {str(pk) for pk in ids}
     return list(events_about(subjects))
+
+
+@dataclass(frozen=True)
+class PaymentReceived:
+    amount: int
+    on: dt.date
+
+
+def _received_on(payment: Payment) -> dt.date:
+    """A bank transfer arrives on its batch's transfer date; a direct release on its day (JST)."""
+    if payment.item_id is not None:
+        return payment.item.batch.transfer_date
+    return timezone.localtime(payment.released_at, JST).date()
+
+
+def payment_received(application_id: int) -> PaymentReceived | None:
+    """What the company was paid for the application and the day it received it, or None."""
+    payment = (
+        Payment.objects.select_related("item__batch").filter(application_id=application_id).first()
+    )
+    if payment is None:
+        return None
+    return PaymentReceived(amount=payment.amount, on=_received_on(payment))
+
+
+@dataclass(frozen=True)
+class RoundPaid:
+    count: int
+    amount: int
+
+
+def paid_by_round() -> dict[int, RoundPaid]:
+    """Per subsidy round id: how many applications were paid and how many yen, from the ledger
+    (a payment stays paid whatever happened to its application since, a revocation included)."""
+    rows = (
+        Payment.objects.order_by()
+        .values("application__round_id")
+        .annotate(count=Count("pk"), amount=Sum("amount"))
+        .values_list("application__round_id", "count", "amount")
+    )
+    return {round_id: RoundPaid(count, amount) for round_id, count, amount in rows}
+
+
+def paid_of_round(round_id: int) -> RoundPaid:
+    """What one round paid, as ``paid_by_round`` counts it."""
+    row = Payment.objects.filter(application__round_id=round_id).aggregate(
+        count=Count("pk"), amount=Coalesce(Sum("amount"), 0)
+    )
+    return RoundPaid(row["count"], row["amount"])

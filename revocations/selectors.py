@@ -1,60 +1,21 @@
-"""Reads for revocations: what the company was paid, the decision revoked, what is still due."""
+"""Reads for revocations: the decision revoked, its notice, what is still due. What the company
+was paid comes from the payment ledger (``payments.selectors.payment_received``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from applications.models import Application, Decision
+from applications.models import Decision
 from audit.services import subject_ref
 from letters.models import Letter
 
 from .interest import Due, Receipt, repayment_position
 from .models import Revocation
-
-
-@dataclass(frozen=True)
-class PaymentReceived:
-    amount: int
-    on: dt.date
-
-
-def payment_received(application: Application) -> PaymentReceived | None:
-    """What the company was paid and the day it received it, from its payment notice (支払通知書).
-
-    The notice is read, not ``payments.Payment``: this app sits beside payments and may not import
-    it, and every way of paying issues the notice, with the transfer date, in the payment's own
-    transaction.
-    """
-    subject_type, subject_id = subject_ref(application)
-    notice = (
-        Letter.objects.filter(
-            kind=Letter.Kind.PAYMENT_NOTICE,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            previous__isnull=True,
-        )
-        .order_by("-number")
-        .first()
-    )
-    if notice is None:
-        return None
-    return PaymentReceived(
-        amount=int(notice.context["amount"]),
-        on=dt.date.fromisoformat(notice.context["paid_on"]),
-    )
-
-
-def grant_decision_in_force(application: Application) -> Decision | None:
-    """The application's grant decision that no later decision supersedes."""
-    grants = Decision.objects.filter(application=application, kind=Decision.Kind.GRANT)
-    superseded = Decision.objects.filter(supersedes__isnull=False).values("supersedes_id")
-    return grants.exclude(pk__in=superseded).order_by("-decided_at", "-id").first()
 
 
 def decision_letter(decision: Decision) -> Letter | None:

@@ -20,12 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import users_with_role
 from applications.models import Application
-from applications.services import lock_application
+from applications.selectors import grant_decision_in_force
+from applications.services import budget_release, lock_application
 from audit.services import event_record
 from audit.transitions import transition_fire
 from core.dates import JST, today_jst
 from core.roles import Role, has_role
 from notifications.services import notify
+from payments.selectors import payment_received
 
 from .exceptions import (
     InvalidState,
@@ -38,7 +40,7 @@ from .interest import Receipt, repayment_position
 from .labels import action_label
 from .letters import revocation_letter_prepare
 from .models import RepaymentReceipt, Revocation
-from .selectors import decision_letter, grant_decision_in_force, payment_received
+from .selectors import decision_letter
 from .signals import application_revoked
 
 Status = Revocation.Status
@@ -131,18 +133,16 @@ def repayment_terms(application: Application, revoked_amount: int) -> RepaymentT
             _("At most the ¥%(amount)s in force can be revoked.") % {"amount": f"{in_force:,}"},
             field="revoked_amount",
         )
-    paid = None
-    if application.status == Application.Status.PAID:
-        paid = payment_received(application)
-        if paid is None:
-            raise InvalidState(
-                _(
-                    "No payment notice was found for %(reference)s, so the day the subsidy was "
-                    "received (from which the 加算金 runs) is unknown."
-                )
-                % {"reference": application.reference}
+    paid = payment_received(application.pk)
+    if paid is None and application.status == Application.Status.PAID:
+        raise InvalidState(
+            _(
+                "No payment was recorded for %(reference)s, so the day the subsidy was "
+                "received (from which the 加算金 runs) is unknown."
             )
-    elif revoked_amount != in_force:
+            % {"reference": application.reference}
+        )
+    if paid is None and revoked_amount != in_force:
         raise ValidationFailed(
             _(
                 "Before payment the grant can only be revoked in full (¥%(amount)s); reduce a "
@@ -303,6 +303,7 @@ def revocation_decide(*, revocation_id: int, by: Any) -> Revocation:
             "repayment_amount": revocation.repayment_amount,
         },
     )
+    budget_release(round_id=application.round_id, amount=revocation.revoked_amount)
     revocation.letter = revocation_letter_prepare(
         revocation,
         decision_number=grant_letter.number_text,

@@ -20,13 +20,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications.models import Application
+from applications.selectors import grant_decision_in_force
 from core.dates import today_jst
 from core.errors import KofuError
 from core.roles import Role, has_role, is_staff_side
+from payments.selectors import payment_received
 
 from . import exports, selectors, services
 from .models import Revocation
-from .selectors import grant_decision_in_force, payment_received, repayment_due
+from .selectors import repayment_due
 
 Status = Revocation.Status
 DEADLINE_DAYS = 30  # a suggestion for the form; the preparer decides
@@ -174,7 +176,7 @@ def revocation_new(request: HttpRequest, application_id: int) -> HttpResponse:
             % {"status": application.get_status_display()},
         )
         return redirect(application.get_absolute_url())
-    paid = payment_received(application)
+    paid = payment_received(application.pk)
     in_force = services.amount_in_force(application)
     form = RevocationForm(
         request.POST or None,

@@ -64,8 +64,12 @@ class CheckResultsSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class EmptySerializer(serializers.Serializer):
-    pass
+class ConfirmAmountSerializer(serializers.Serializer):
+    expected_amount = serializers.IntegerField(
+        min_value=0,
+        help_text="The amount_to_confirm read from the application; if the amount is no longer "
+        "this, the confirmation is refused with amount_changed.",
+    )
 
 
 class ClaimSerializer(serializers.Serializer):
@@ -157,13 +161,15 @@ class ApplicationViewSet(ApplicationDraftViewSet):
         return self._step(request, pk, steps.CHECK_RESULTS, CheckResultsSerializer)
 
     @extend_schema(
-        request=None, responses={200: ApplicationSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
+        request=ConfirmAmountSerializer,
+        responses={200: ApplicationSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
     )
     @action(detail=True, methods=["post"], url_path="confirm-amount")
     @idempotent
     def confirm_amount(self, request: Request, pk: str) -> Response:
         """Approver: 額の確定, final = min(granted, subsidy of eligible actual costs)."""
-        return self._step(request, pk, steps.CONFIRM_AMOUNT, EmptySerializer)
+        return self._step(request, pk, steps.CONFIRM_AMOUNT, ConfirmAmountSerializer)
 
     @extend_schema(request=ClaimSerializer, responses={200: ApplicationSerializer})
     @action(detail=True, methods=["post"])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.services import (
     amount_confirm,
+    amount_to_confirm,
     application_accept_documents,
     application_return_for_correction,
     grant_decide,
@@ -93,7 +94,20 @@ class CheckResultsForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
+    """額の確定: the page shows the amount that will be confirmed and the form sends it back, so
+    that a different amount is refused rather than confirmed unseen."""
+
+    takes_subject = True
+
+    expected_amount = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     confirm = forms.BooleanField(label=_("I confirm the amount shown"))
+
+    def __init__(self, *args: Any, subject: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.amount_to_confirm = amount_to_confirm(subject)
+        self.granted_amount = subject.decided_amount or 0
+        self.unspent = self.granted_amount - self.amount_to_confirm
+        self.fields["expected_amount"].initial = self.amount_to_confirm
 
 
 class CheckOutcomeReportForm(forms.Form):
@@ -161,7 +175,9 @@ def _check_results(application_id: int, by: Any, data: dict) -> Any:
 
 
 def _confirm_amount(application_id: int, by: Any, data: dict) -> Any:
-    return amount_confirm(application_id=application_id, by=by)
+    return amount_confirm(
+        application_id=application_id, by=by, expected_amount=data["expected_amount"]
+    )
 
 
 def _outcome_report_of(application_id: int) -> OutcomeReport:

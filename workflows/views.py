@@ -30,7 +30,7 @@ def _application_context(application: Application) -> dict[str, Any]:
     return {
         "application": application,
         "planned": planned_subsidy(application),
-        "actual": actual_subsidy(application) if application.decided_on else None,
+        "actual": actual_subsidy(application) if application.decided_amount is not None else None,
     }
 
 

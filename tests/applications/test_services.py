@@ -162,7 +162,7 @@ def test_grant_beyond_remaining_budget_refused_and_nothing_changes(draft, people
     draft.refresh_from_db()
     assert draft.status == S.DECISION_PENDING
     assert draft.decided_amount is None
-    assert SubsidyRound.objects.get(pk=draft.round_id).decided_total == 0
+    assert SubsidyRound.objects.get(pk=draft.round_id).committed_total == 0
     assert not draft.decisions.exists()
 
 
@@ -199,7 +199,10 @@ def test_amount_confirmation_excludes_costs_before_the_decision(draft, people):
         application_id=draft.pk, step=steps.CHECK_RESULTS, by=people.staff2, data={"accept": True}
     )
     decision = wf.step_complete(
-        application_id=draft.pk, step=steps.CONFIRM_AMOUNT, by=people.approver, data={}
+        application_id=draft.pk,
+        step=steps.CONFIRM_AMOUNT,
+        by=people.approver,
+        data={"expected_amount": 93_000},
     )
     # 1/2 of 187,500 = 93,750 -> ¥93,000; the pre-decision tuition is excluded
     assert decision.amount == 93_000
@@ -224,7 +227,10 @@ def test_amount_confirmation_never_above_the_decided_amount(draft, people):
         application_id=draft.pk, step=steps.CHECK_RESULTS, by=people.staff2, data={"accept": True}
     )
     decision = wf.step_complete(
-        application_id=draft.pk, step=steps.CONFIRM_AMOUNT, by=people.approver, data={}
+        application_id=draft.pk,
+        step=steps.CONFIRM_AMOUNT,
+        by=people.approver,
+        data={"expected_amount": 187_000},
     )
     assert decision.amount == 187_000
 

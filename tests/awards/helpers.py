@@ -56,7 +56,11 @@ def completed_application(applicant: Any, people: Any, **round_overrides: Any) -
     )
     app.results_report(application_id=pk, by=applicant, costs=actual_costs_as_planned(application))
     app.results_check(application_id=pk, by=people.staff2, accept=True)
-    app.amount_confirm(application_id=pk, by=people.approver)
+    app.amount_confirm(
+        application_id=pk,
+        by=people.approver,
+        expected_amount=app.amount_to_confirm(Application.objects.get(pk=pk)),
+    )
     return Application.objects.get(pk=pk)
 
 

@@ -9,6 +9,7 @@ from applications.models import Application, CostType, SubsidyRound, TrainingLin
 from awards.models import AwardRound, Nomination
 from core.dates import JST, fiscal_year_of
 from declarations.models import Declaration
+from payments.models import Payment
 
 _numbers = count(1)
 
@@ -39,9 +40,14 @@ def subsidy_round(fiscal_year=2025, budget=10_000_000, deadline=dt.date(2026, 2,
 
 
 def application(round_, company, user, status, *, trainees=(), **fields) -> Application:
+    """An application as the KPIs see it; a paid one has its payment in the ledger."""
     created = Application.objects.create(
         round=round_, company=company, created_by=user, status=status, **fields
     )
+    if status == "paid":
+        Payment.objects.create(
+            application=created, amount=created.confirmed_amount, released_by=user
+        )
     tuition = CostType.objects.get(code="tuition")
     for name in trainees:
         TrainingLine.objects.create(

@@ -75,10 +75,9 @@ def _rounds(**overrides):
     return pd.DataFrame([row])
 
 
-def test_round_funnel_rates_and_remaining_budget():
+def test_round_funnel_rates_and_shares():
     row = analytics.round_funnel(_rounds()).iloc[0]
     assert row["approval_rate"] == pytest.approx(0.8)
-    assert row["remaining_amount"] == 9_000_000
     assert row["decided_share"] == pytest.approx(0.1)
     assert row["paid_share"] == pytest.approx(0.068)
     assert row["breaches"] == 3

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from applications.models import SubsidyRound
 from kpis.report import dashboard_report
 from outcomes.models import OutcomeReport
 
@@ -60,7 +61,7 @@ def round_a(reference, companies, people):
     # 6: withdrawn after submission; its documents milestone is out of order (dropped)
     make("withdrawn", [-2])
     application(round_, company, user, "draft")  # 7: never submitted
-    # 8: paid, then revoked: granted, not paid
+    # 8: confirmed, then revoked before payment: granted, nothing in the payment ledger
     application(
         round_,
         company,
@@ -86,11 +87,15 @@ def test_round_funnel_counts_each_stage(round_a):
 
 
 def test_round_budget_in_integer_yen(round_a):
+    # the records are built directly, so the budget guard's total is set as the grants left it
+    SubsidyRound.objects.filter(pk=round_a.pk).update(committed_total=980_000)
     row = _round(dashboard_report(today=TODAY), round_a)
     assert row["budget"] == 10_000_000
     assert row["decided_amount"] == 1_000_000  # 400k + 300k + 200k + 100k (revoked included)
-    assert row["remaining_amount"] == 9_000_000
-    assert row["paid_amount"] == 680_000  # confirmed 380k + 300k; the revoked one is not paid
+    assert row["unspent_amount"] == 20_000  # granted 400k, confirmed 380k
+    assert row["committed_amount"] == 980_000  # 1,000k − 20k (no revocation decided)
+    assert row["remaining_amount"] == 9_020_000
+    assert row["paid_amount"] == 680_000  # the payment ledger: 380k + 300k
     assert isinstance(row["paid_amount"], int)
     assert row["paid_share"] == pytest.approx(0.068)
 

@@ -97,7 +97,14 @@ def test_api_lifecycle_as_each_role(subsidy_round, people, run_on_commit):
     assert results.json()["status"] == "results_submitted", results.json()
     checked = post(client_for(people.staff2), f"{base}/check-results/", {"accept": True})
     assert checked.json()["status"] == "results_checked"
-    confirmed = post(approver, f"{base}/confirm-amount/", **{"Idempotency-Key": "c-1"})
+    shown = approver.get(f"{base}/").json()["amount_to_confirm"]
+    assert shown == 75_000
+    confirmed = post(
+        approver,
+        f"{base}/confirm-amount/",
+        {"expected_amount": shown},
+        **{"Idempotency-Key": "c-1"},
+    )
     assert confirmed.json()["confirmed_amount"] == 75_000
     claimed = post(applicant, f"{base}/claim/", {"account_id": account_of(people.applicant)})
     assert claimed.json()["status"] == "confirmed"
@@ -190,14 +197,15 @@ def test_api_idempotency_key_replays_the_first_response(draft, people):
     advance(draft, "results_checked", vars(people))
     approver = client_for(people.approver)
     url = f"/api/applications/{draft.pk}/confirm-amount/"
-    first = post(approver, url, **{"Idempotency-Key": "confirm-42"})
-    again = post(approver, url, **{"Idempotency-Key": "confirm-42"})
+    body = {"expected_amount": 187_000}
+    first = post(approver, url, body, **{"Idempotency-Key": "confirm-42"})
+    again = post(approver, url, body, **{"Idempotency-Key": "confirm-42"})
     assert first.status_code == again.status_code == 200
     assert again.json() == first.json()
     assert again.headers["Idempotent-Replayed"] == "true"
     assert draft.decisions.filter(kind="amount_confirmation").count() == 1
     # without the key, the second confirmation is refused by the domain, not replayed
-    refused = post(approver, url)
+    refused = post(approver, url, body)
     assert refused.status_code == 409
     assert refused.json()["code"] == "invalid_state"
 

@@ -33,7 +33,7 @@ def test_concurrent_approvals_never_exceed_the_round_budget(subsidy_round, peopl
     assert names == {"Decision": 7, "BudgetExceeded": 13}, names
     round_ = SubsidyRound.objects.get(pk=subsidy_round.pk)
     granted = Application.objects.filter(round=round_, status=Application.Status.GRANTED)
-    assert round_.decided_total == 7 * 187_000 <= budget
-    assert sum(granted.values_list("decided_amount", flat=True)) == round_.decided_total
+    assert round_.committed_total == 7 * 187_000 <= budget
+    assert sum(granted.values_list("decided_amount", flat=True)) == round_.committed_total
     assert Decision.objects.filter(kind=Decision.Kind.GRANT).count() == 7
     assert Application.objects.filter(status=Application.Status.DECISION_PENDING).count() == 13

@@ -45,7 +45,7 @@ def test_lifecycle_submission_to_payment(draft, people, run_on_commit):
     assert application.decided_amount == 187_000
     assert application.confirmed_amount == 187_000
     assert Payment.objects.get(application=application).amount == 187_000
-    assert SubsidyRound.objects.get(pk=application.round_id).decided_total == 187_000
+    assert SubsidyRound.objects.get(pk=application.round_id).committed_total == 187_000
     process = subsidy_process_for(application.pk)
     assert process.status == PROCESS.DONE
     assert status_changes(application) == [
@@ -172,7 +172,7 @@ def test_rejection_ends_the_flow_without_spending_budget(draft, people):
     application = Application.objects.get(pk=draft.pk)
     assert application.status == S.REJECTED
     assert application.decided_amount is None
-    assert SubsidyRound.objects.get(pk=draft.round_id).decided_total == 0
+    assert SubsidyRound.objects.get(pk=draft.round_id).committed_total == 0
     decision = application.decisions.get()
     assert (decision.kind, decision.reason) == (Decision.Kind.NON_GRANT, "補助対象経費に該当しない")
     assert subsidy_process_for(draft.pk).status == PROCESS.DONE
