@@ -2,7 +2,7 @@
 
 ``terms`` of the existing grant decisions are filled from their round as it stands (the best
 record there is of the terms at the time). ``decided_total`` becomes ``committed_total`` and is
-recomputed: the amount in force of each grant (confirmed once confirmed, else granted) less what
+recomputed (into the old column, before the rename): the amount in force of each grant (confirmed once confirmed, else granted) less what
 a decided revocation took back, so that confirmation below the grant and revocation return the
 difference to what the round can still grant.
 """
@@ -46,7 +46,7 @@ def forwards(apps, schema_editor):
         ):
             in_force = confirmed if confirmed is not None else decided
             committed += max(0, in_force - revoked.get(pk, 0))
-        SubsidyRound.objects.filter(pk=round_.pk).update(committed_total=committed)
+        SubsidyRound.objects.filter(pk=round_.pk).update(decided_total=committed)
 
 
 class Migration(migrations.Migration):
@@ -58,7 +58,23 @@ class Migration(migrations.Migration):
         ("history", "0002_snapshot"),
     ]
 
+    # The data is written before the column is renamed: on PostgreSQL the history triggers of
+    # the round's table still name ``decided_total`` until ``migrate`` reinstalls them at its
+    # end, so an UPDATE of a round after the rename would fail there.
     operations = [
+        migrations.AddField(
+            model_name="decision",
+            name="terms",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="The round's rate, caps, rounding unit and eligible cost types as they "
+                "were at the grant decision; the amount is confirmed by these, whatever the round "
+                "says later.",
+                verbose_name="terms of the grant",
+            ),
+        ),
+        migrations.RunPython(forwards, migrations.RunPython.noop),
         migrations.RemoveConstraint(
             model_name="subsidyround",
             name="round_decided_within_budget",
@@ -75,19 +91,6 @@ class Migration(migrations.Migration):
                 default=0, editable=False, verbose_name="committed (yen)"
             ),
         ),
-        migrations.AddField(
-            model_name="decision",
-            name="terms",
-            field=models.JSONField(
-                blank=True,
-                default=dict,
-                help_text="The round's rate, caps, rounding unit and eligible cost types as they "
-                "were at the grant decision; the amount is confirmed by these, whatever the round "
-                "says later.",
-                verbose_name="terms of the grant",
-            ),
-        ),
-        migrations.RunPython(forwards, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="subsidyround",
             constraint=models.CheckConstraint(
