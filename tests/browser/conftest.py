@@ -124,7 +124,8 @@ def look(artifacts) -> Callable:
                 path = artifacts / f"{name}-{width}.png"
                 page.screenshot(path=str(path), full_page=True)
                 shots.append(path)
-                assert axe_violations(page) == [], f"axe-core on {name} at {width} px"
+                violations = axe_violations(page)
+                assert violations == [], f"axe-core on {name} at {width} px: {violations}"
         finally:
             page.set_viewport_size(original)
         return shots
