@@ -11,35 +11,16 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from applications import labels as application_labels
-from fixtures.demo import DEMO_PASSWORD, advance, draft_create
+from fixtures.demo import advance, draft_create
 from letters.models import Letter
+from tests.browser.helpers import _, field, log_in
 from tests.traces.helpers import ORIGINATOR
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _(message: str) -> str:
-    with translation.override("ja"):
-        return translation.gettext(message)
-
-
-def field(label: str) -> re.Pattern[str]:
-    """A form label exactly, with or without Django's label suffix."""
-    return re.compile(rf"^\s*{re.escape(label)}\s*[:：]?\s*$")
-
-
-def log_in(new_page, username: str) -> Page:
-    page = new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label(_("Username")).fill(username)
-    page.get_by_label(_("Password")).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=_("Log in"), exact=True).click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-    return page
 
 
 @pytest.fixture

@@ -6,39 +6,19 @@ each): the applicant's rounds with their documents by stage and the bank account
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from applications.models import DocumentType
 from core.dates import add_business_days, today_jst
-from fixtures.demo import DEMO_PASSWORD, advance, draft_create
+from fixtures.demo import advance, draft_create
 from fixtures.payments import bank_result_file, claim
 from payments.models import PayeeAccount, PaymentBatch
 from payments.services import batch_file_build, batch_prepare, batch_release
+from tests.browser.helpers import _, field, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _(message: str) -> str:
-    with translation.override("ja"):
-        return translation.gettext(message)
-
-
-def field(label: str) -> re.Pattern[str]:
-    return re.compile(rf"^\s*{re.escape(label)}\s*[:：]?\s*$")
-
-
-def log_in(new_page, username: str) -> Page:
-    page = new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label(_("Username")).fill(username)
-    page.get_by_label(_("Password")).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=_("Log in"), exact=True).click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-    return page
 
 
 def register_account(page: Page) -> None:

@@ -22,10 +22,9 @@ from fixtures.demo import user_create
 from screening import committee
 from screening.models import Criterion, ReviewAssignment, Rubric
 from tests.awards.helpers import award_round_create
+from tests.browser.helpers import _, log_in
 from workflows import services as wf
 from workflows.flows import CommitteeFlow, DeclarationFlow, NominationFlow
-
-from .test_subsidy_walkthrough import _, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

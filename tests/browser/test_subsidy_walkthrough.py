@@ -16,9 +16,10 @@ from django.utils import timezone, translation
 from playwright.sync_api import Locator, Page, expect
 
 from applications.models import Application, DocumentType
-from fixtures.demo import DEMO_PASSWORD, draft_create
+from fixtures.demo import draft_create
 from fixtures.payments import on_transfer_date
 from payments.models import Payable, Payment, PaymentBatch
+from tests.browser.helpers import _, field, log_in
 from workflows.selectors import subsidy_process_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,34 +28,13 @@ TUITION = 180_000
 SUBSIDY = 90_000  # half the tuition, under the 100,000 yen cap per trainee, whole thousands
 
 
-def _(message: str) -> str:
-    """``message`` as a Japanese user's browser shows it."""
-    with translation.override("ja"):
-        return translation.gettext(message)
-
-
 def status_label(status: str) -> str:
     with translation.override("ja"):
         return str(Application.Status(status).label)
 
 
-def field(label: str) -> re.Pattern[str]:
-    """A form label exactly, with or without Django's label suffix."""
-    return re.compile(rf"^\s*{re.escape(label)}\s*[:：]?\s*$")
-
-
 def section(page: Page, heading: str) -> Locator:
     return page.locator("section").filter(has=page.get_by_role("heading", name=heading, exact=True))
-
-
-def log_in(new_page, username: str) -> Page:
-    page = new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label(_("Username")).fill(username)
-    page.get_by_label(_("Password")).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=_("Log in"), exact=True).click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-    return page
 
 
 def open_from_queue(page: Page, application: Application, task_title: str) -> None:
