@@ -83,7 +83,12 @@ def _amount_confirmation_with_exclusions(users) -> None:
     ]
     app.results_report(application_id=granted.pk, by=applicant, costs=costs)
     app.results_check(application_id=granted.pk, by=users.get(username="staff2"), accept=True)
-    app.amount_confirm(application_id=granted.pk, by=users.get(username="approver"))
+    granted.refresh_from_db()
+    app.amount_confirm(
+        application_id=granted.pk,
+        by=users.get(username="approver"),
+        expected_amount=app.amount_to_confirm(granted),
+    )
 
 
 def _declaration_correction(staff) -> None:
