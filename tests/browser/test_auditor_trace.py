@@ -19,6 +19,8 @@ from fixtures.demo import DEMO_PASSWORD, advance, draft_create
 from letters.models import Letter
 from tests.traces.helpers import ORIGINATOR
 
+from .two_factor import second_factor_pass
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -39,6 +41,7 @@ def log_in(new_page, username: str) -> Page:
     page.get_by_label(_("Password")).fill(DEMO_PASSWORD)
     page.get_by_role("button", name=_("Log in"), exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    second_factor_pass(page, username)
     return page
 
 

@@ -19,6 +19,8 @@ from fixtures.payments import bank_result_file, claim
 from payments.models import PayeeAccount, PaymentBatch
 from payments.services import batch_file_build, batch_prepare, batch_release
 
+from .two_factor import second_factor_pass
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -38,6 +40,7 @@ def log_in(new_page, username: str) -> Page:
     page.get_by_label(_("Password")).fill(DEMO_PASSWORD)
     page.get_by_role("button", name=_("Log in"), exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    second_factor_pass(page, username)
     return page
 
 

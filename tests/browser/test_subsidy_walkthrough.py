@@ -21,6 +21,8 @@ from fixtures.payments import on_transfer_date
 from payments.models import Payable, Payment, PaymentBatch
 from workflows.selectors import subsidy_process_for
 
+from .two_factor import second_factor_pass
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TUITION = 180_000
@@ -54,6 +56,7 @@ def log_in(new_page, username: str) -> Page:
     page.get_by_label(_("Password")).fill(DEMO_PASSWORD)
     page.get_by_role("button", name=_("Log in"), exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    second_factor_pass(page, username)
     return page
 
 
