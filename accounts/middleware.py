@@ -1,7 +1,10 @@
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 
 from .selectors import language_of_user
@@ -24,3 +27,59 @@ class ProfileLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """Hold a signed-in user who must pass a second factor (accounts.selectors.
+    two_factor_required) at the two-factor pages until they have: other pages redirect there,
+    the session-authenticated API answers 403 ``two_factor_required``.
+
+    Without a device they may only enrol (authenticator, passkey); with one they may only
+    verify, so a stolen password cannot enrol a device of its own. Runs after django-otp's
+    OTPMiddleware, which marks the session's user verified.
+    """
+
+    ENROL_ROUTES = frozenset({"two_factor:index", "two_factor:totp_setup", "two_factor:passkeys"})
+    VERIFY_ROUTES = frozenset({"two_factor:verify"})
+    OPEN_ROUTES = frozenset({"login", "logout", "set_language"})
+    PASSKEY_REGISTRATION = frozenset(
+        {"credential-registration-begin", "credential-registration-complete"}
+    )
+    PASSKEY_AUTHENTICATION = frozenset(
+        {"credential-authentication-begin", "credential-authentication-complete"}
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        from .selectors import two_factor_enrolled, two_factor_required
+
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        if not two_factor_required(user):
+            return None
+        enrolled = two_factor_enrolled(user)
+        if self._allowed(request.resolver_match, enrolled=enrolled):
+            return None
+        if request.path.startswith("/api/"):
+            from .exceptions import TwoFactorRequired
+
+            error = TwoFactorRequired()
+            return JsonResponse(error.as_dict(), status=error.http_status)
+        target = reverse("two_factor:verify" if enrolled else "two_factor:index")
+        return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+    def _allowed(self, match, *, enrolled: bool) -> bool:
+        if match is None:
+            return False
+        if match.view_name in self.OPEN_ROUTES:
+            return True
+        if match.namespace == "otp_webauthn":
+            names = self.PASSKEY_AUTHENTICATION if enrolled else self.PASSKEY_REGISTRATION
+            return match.url_name in names or match.url_name == "js-i18n-catalog"
+        return match.view_name in (self.VERIFY_ROUTES if enrolled else self.ENROL_ROUTES)

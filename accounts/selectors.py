@@ -53,3 +53,36 @@ def company_applicants(*company_ids: int) -> list:
         .distinct()
         .order_by("pk")
     )
+
+
+def two_factor_enrolled(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """Has the user a confirmed second factor (authenticator, passkey or recovery codes)?"""
+    from django_otp import user_has_device
+
+    if user is None or not user.is_authenticated:
+        return False
+    return user_has_device(user, confirmed=True)
+
+
+def two_factor_required(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """Must the user pass a second factor after the password: when their role requires it
+    (settings.KOFU_TWO_FACTOR_ROLES, unless KOFU_TWO_FACTOR_REQUIRED is off) or when they have
+    enrolled a device of their own accord."""
+    from django.conf import settings
+
+    from core.roles import user_roles
+
+    if user is None or not user.is_authenticated:
+        return False
+    if settings.KOFU_TWO_FACTOR_REQUIRED and {r.value for r in user_roles(user)} & set(
+        settings.KOFU_TWO_FACTOR_ROLES
+    ):
+        return True
+    return two_factor_enrolled(user)
+
+
+def recovery_codes_left(user: AbstractBaseUser) -> int:
+    """How many unused recovery codes the user has."""
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

@@ -269,3 +269,40 @@ KOFU_KPI_PERIOD = (
 KOFU_KPI_SUBSIDY_USERS_SINCE = env.int("KOFU_KPI_SUBSIDY_USERS_SINCE", default=2020)
 # The dashboard is computed on request; its page and charts share one result for this long.
 KOFU_KPI_CACHE_SECONDS = env.int("KOFU_KPI_CACHE_SECONDS", default=5)
+
+# --- Two-factor sign-in (issue 12) ---
+# After the password, users holding one of KOFU_TWO_FACTOR_ROLES must pass a second factor (an
+# authenticator app's TOTP code, a passkey or a one-time recovery code) before any other page or
+# the session-authenticated API answers them; without a device they are sent to enrol first.
+# Reviewers are included: they read confidential applications and nominations, often from
+# outside the prefecture. Anyone else may opt in, and whoever has a device always uses it.
+# KOFU_TWO_FACTOR_REQUIRED=0 lifts the requirement (never in production).
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("accounts.middleware.ProfileLanguageMiddleware") + 1,
+    "accounts.middleware.TwoFactorMiddleware",
+)
+KOFU_TWO_FACTOR_REQUIRED = env.bool("KOFU_TWO_FACTOR_REQUIRED", default=True)
+KOFU_TWO_FACTOR_ROLES = env.list(
+    "KOFU_TWO_FACTOR_ROLES",
+    default=["staff", "approver", "finance", "auditor", "admin", "reviewer"],
+)
+KOFU_TWO_FACTOR_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Kofu")
+# Passkeys are a second factor here, never a password replacement. WebAuthn needs a domain name
+# (not an IP address) as the relying party: the demo's passkeys work at http://localhost:8000.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_ID = env.str("OTP_WEBAUTHN_RP_ID", default="localhost")
+OTP_WEBAUTHN_RP_NAME = "Kofu"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "OTP_WEBAUTHN_ALLOWED_ORIGINS", default=["http://localhost:8000"]
+)

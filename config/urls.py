@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from viewflow.urls import Site
 from viewflow.workflow.flow import FlowAppViewset
 
+from accounts import views as account_views
 from awards.api import PublicCommendationViewSet
 from declarations.api import PublicDeclarationViewSet
 from kpis.api import KpiDashboardViewSet
@@ -64,6 +65,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", include((account_views.urlpatterns, "two_factor"))),
+    path("accounts/webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path(
         "portal/",
         include(

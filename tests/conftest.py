@@ -157,3 +157,30 @@ def smtp_server(settings):
     settings.EMAIL_TIMEOUT = 10
     yield inbox
     controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """`client.force_login(user)` stands for a finished sign-in, second factor included: a user
+    who must use two-factor sign-in gets an authenticator if they have none and the session is
+    marked verified with it. Tests of the sign-in itself log in through the pages instead."""
+    from django.test.client import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.selectors import two_factor_required
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if not two_factor_required(user):
+            return
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

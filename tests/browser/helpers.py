@@ -10,6 +10,8 @@ from playwright.sync_api import Page, expect
 
 from fixtures.demo import DEMO_PASSWORD
 
+from .two_factor import second_factor_pass
+
 
 def _(message: str) -> str:
     """``message`` as a Japanese user's browser shows it."""
@@ -23,11 +25,13 @@ def field(label: str) -> re.Pattern[str]:
 
 
 def log_in(new_page, username: str) -> Page:
-    """A browser of the user's own, signed in through the login page."""
+    """A browser of the user's own, signed in through the login page (and the second step,
+    with a code from the user's authenticator, where Kofu asks for one)."""
     page = new_page()
     page.goto("/accounts/login/")
     page.get_by_label(_("Username")).fill(username)
     page.get_by_label(_("Password")).fill(DEMO_PASSWORD)
     page.get_by_role("button", name=_("Log in"), exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    second_factor_pass(page, username)
     return page

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.test import override_settings
 
-from fixtures.demo import DEMO_PASSWORD, demo_load
+from fixtures.demo import DEMO_PASSWORD, demo_load, demo_totp_secret
 
 
 class Command(BaseCommand):
@@ -14,4 +14,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo data ready: {result['applications']} applications; "
             f"every demo user's password is {DEMO_PASSWORD}"
+        )
+        self.stdout.write(
+            "staff-side users and reviewers then enter a code from an authenticator app set up "
+            f"with the demo secret {demo_totp_secret()} (or print the current code with: "
+            "python manage.py demo_totp_code)"
         )
