@@ -11,6 +11,7 @@ ACTION_LABELS = {
     "training_line_add": _("add training line"),
     "training_line_remove": _("remove training line"),
     "document_upload": _("upload document"),
+    "document_open": _("open document"),
     "baselines_set": _("set baselines"),
     "submit": _("submit"),
     "return_for_correction": _("return for correction"),

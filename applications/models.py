@@ -16,6 +16,7 @@ from accounts.models import Company
 from accounts.permissions import company_member, role_required, system_only
 from core.models import CorrectionRequestBase, SubmissionTimes
 from core.roles import Role
+from core.uploads import blob_path
 
 
 class _Named(models.Model):
@@ -448,11 +449,13 @@ class TrainingLine(models.Model):
 
 
 def _document_path(instance: Document, filename: str) -> str:
-    return f"applications/{instance.application_id}/{instance.sha256[:16]}/{filename}"
+    return blob_path(instance.sha256)
 
 
 class Document(models.Model):
-    """An uploaded file; never replaced, a new upload is a new row."""
+    """An uploaded file; never replaced, a new upload is a new row. The content is stored once
+    under its SHA-256 (``core.uploads``), whichever rows name it; ``original_name`` is the
+    applicant's name for it, shown and given back on download."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
@@ -460,6 +463,7 @@ class Document(models.Model):
     original_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100, default="application/octet-stream")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.selectors import company_id_of_user
 from core.roles import is_staff_side
 
-from .models import Application, Decision, SubsidyRound
+from .models import Application, Decision, Document, SubsidyRound
 
 
 def application_list_for_user(user: Any) -> QuerySet[Application]:
@@ -64,3 +64,16 @@ def grant_decision_in_force(application: Application) -> Decision | None:
     grants = Decision.objects.filter(application=application, kind=Decision.Kind.GRANT)
     superseded = Decision.objects.filter(supersedes__isnull=False).values("supersedes_id")
     return grants.exclude(pk__in=superseded).order_by("-decided_at", "-id").first()
+
+
+def document_get_for_user(user: Any, document_id: int) -> Document:
+    """A document of an application the user may see (its company's members and the staff-side
+    roles); otherwise 404, whether or not it exists."""
+    document = (
+        Document.objects.select_related("application")
+        .filter(pk=document_id, application__in=application_list_for_user(user))
+        .first()
+    )
+    if document is None:
+        raise Http404("No such document.")
+    return document

@@ -5,19 +5,18 @@ notifications after commit."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import company_applicants, company_id_of_user
-from audit.services import event_record
+from audit.services import document_open_record, event_record
 from audit.transitions import transition_firer
 from core.corrections import (
     correction_answer,
@@ -29,6 +28,7 @@ from core.corrections import (
 )
 from core.dates import today_jst
 from core.roles import Role, has_role
+from core.uploads import upload_accept
 from notifications.services import notify
 
 from .calculation import CostLine, SubsidyComputation, SubsidyRule, subsidy_compute
@@ -61,7 +61,7 @@ from .models import (
     SubsidyRound,
     TrainingLine,
 )
-from .selectors import grant_decision_in_force
+from .selectors import document_get_for_user, grant_decision_in_force
 
 Status = Application.Status
 
@@ -305,7 +305,8 @@ UPLOAD_STAGE_STATUSES = {
 def document_upload(
     *, application_id: int, document_type: str, file: UploadedFile, by: Any
 ) -> Document:
-    """Attach a file; it is stored under its SHA-256 and never replaced."""
+    """Attach a file once ``core.uploads`` accepts it (size, the application's quota, its type
+    by content); the content is stored once under its SHA-256 and never replaced."""
     application = _locked(application_id)
     if not (has_role(by, Role.APPLICANT) and company_id_of_user(by) == application.company_id):
         raise NotAllowed(_("Only a member of the applying company can upload its documents."))
@@ -319,18 +320,18 @@ def document_upload(
             _("“%(type)s” cannot be uploaded while the application is %(status)s.")
             % {"type": doc_type.name, "status": application.get_status_display()}
         )
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
+    used = application.documents.aggregate(bytes=Sum("size"), files=Count("id"))
+    accepted = upload_accept(file=file, used_bytes=used["bytes"] or 0, used_files=used["files"])
     document = Document(
         application=application,
         document_type=doc_type,
-        original_name=file.name or "upload",
-        sha256=digest.hexdigest(),
-        size=file.size or 0,
+        original_name=accepted.name,
+        sha256=accepted.sha256,
+        size=accepted.size,
+        content_type=accepted.content_type,
         uploaded_by=by,
     )
-    document.file.save(file.name or "upload", file, save=False)
+    document.file.name = accepted.storage_name
     document.save()
     event_record(
         application,
@@ -343,6 +344,20 @@ def document_upload(
             "sha256": document.sha256,
             "name": document.original_name,
         },
+    )
+    return document
+
+
+@transaction.atomic
+def document_open(*, document_id: int, by: Any) -> Document:
+    """The document if ``by`` may open it (404 otherwise); a staff-side opening is audited."""
+    document = document_get_for_user(by, document_id)
+    document_open_record(
+        document.application,
+        document_id=document.pk,
+        sha256=document.sha256,
+        name=document.original_name,
+        by=by,
     )
     return document
 

@@ -49,3 +49,22 @@ def event_record(
     )
     seal_after_commit()
     return event
+
+
+def document_open_record(
+    subject: models.Model, *, document_id: int, sha256: str, name: str, by: Any
+) -> AuditEvent | None:
+    """Record that a staff-side user or a committee reviewer opened one of the subject's
+    documents (an applicant opening their own company's is not recorded)."""
+    from .receivers import actor_role
+
+    role = actor_role(by)
+    if role == Role.APPLICANT:
+        return None
+    return event_record(
+        subject,
+        "document_open",
+        by=by,
+        role=role,
+        data={"document_id": document_id, "sha256": sha256, "name": name},
+    )

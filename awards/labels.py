@@ -10,6 +10,7 @@ ACTION_LABELS = {
     "consent": _("record the nominee's consent"),
     "cite_applications": _("cite completed subsidies"),
     "document_upload": _("upload document"),
+    "document_open": _("open document"),
     "submit": _("submit nomination"),
     "return_for_correction": _("return for correction"),
     "resubmit": _("resubmit nomination"),

@@ -18,6 +18,7 @@ from accounts.selectors import company_id_of_user
 from applications.models import Application
 from core.models import CorrectionRequestBase, SubmissionTimes
 from core.roles import Role, has_role
+from core.uploads import blob_path
 
 DEFAULT_LEGAL_BASIS = "リスキリング先進企業表彰実施要領"
 DEFAULT_AWARD_NAME = "リスキリング先進企業表彰"
@@ -264,17 +265,19 @@ class Nomination(ConcurrentTransitionMixin, SubmissionTimes):
 
 
 def _document_path(instance: NominationDocument, filename: str) -> str:
-    return f"awards/{instance.nomination_id}/{instance.sha256[:16]}/{filename}"
+    return blob_path(instance.sha256)
 
 
 class NominationDocument(models.Model):
-    """A file supporting a nomination; never replaced, a new upload is a new row."""
+    """A file supporting a nomination; never replaced, a new upload is a new row. Stored once
+    under its SHA-256 (``core.uploads``); ``original_name`` is kept for display."""
 
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(upload_to=_document_path)
     original_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100, default="application/octet-stream")
     description = models.CharField(_("description"), max_length=300, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,9 +13,10 @@ from accounts.selectors import company_id_of_user
 from applications.models import Application
 from core.corrections import correction_open_of
 from core.roles import is_staff_side
+from screening.selectors import items_for_reviewer
 
 from .exceptions import NotFound
-from .models import AwardRound, Nomination, NominationCorrection
+from .models import AwardRound, Nomination, NominationCorrection, NominationDocument
 
 # A subsidy counts as completed once its amount is confirmed (額の確定) or it has been paid.
 COMPLETED_APPLICATION_STATUSES = (Application.Status.CONFIRMED, Application.Status.PAID)
@@ -86,3 +88,23 @@ def award_rounds_open() -> QuerySet[AwardRound]:
     """Rounds taking nominations now (``AwardRound.is_open`` as a query)."""
     now = timezone.now()
     return AwardRound.objects.filter(nominations_open__lte=now, nominations_close__gt=now)
+
+
+def nomination_document_get_for_user(user: Any, document_id: int) -> NominationDocument:
+    """A document of a nomination the user may see, or that the user reviews for the committee
+    (assigned and not conflicted, or its chair); otherwise not found, whether or not it exists."""
+    reviewed = items_for_reviewer(user).filter(
+        content_type=ContentType.objects.get_for_model(Nomination)
+    )
+    document = (
+        NominationDocument.objects.select_related("nomination")
+        .filter(pk=document_id)
+        .filter(
+            Q(nomination__in=nomination_list_for_user(user))
+            | Q(nomination_id__in=reviewed.values("object_id"))
+        )
+        .first()
+    )
+    if document is None:
+        raise NotFound(_("There is no such document."))
+    return document

@@ -125,7 +125,7 @@ class CiteApplicationsSerializer(serializers.Serializer):
 
 
 class NominationDocumentUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(allow_empty_file=True)  # core.uploads refuses it with a code
     description = serializers.CharField(
         max_length=300, required=False, allow_blank=True, default=""
     )

@@ -14,12 +14,12 @@ from our records into ``evidence_snapshot`` so the committee sees what was cited
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +27,7 @@ from accounts.models import Company
 from accounts.selectors import company_applicants, company_id_of_user
 from applications.eligibility import company_has_registered_declaration
 from applications.models import Application, Decision
-from audit.services import event_record
+from audit.services import document_open_record, event_record
 from audit.transitions import transition_firer
 from core.corrections import (
     correction_answer,
@@ -38,6 +38,7 @@ from core.corrections import (
 )
 from core.dates import JST, today_jst
 from core.roles import Role, has_role
+from core.uploads import upload_accept
 from notifications.services import notify
 from screening.committee import decision_outcomes, item_register
 from screening.models import CommitteeDecision
@@ -59,7 +60,11 @@ from .exceptions import (
 from .labels import action_label
 from .letters import certificate_prepare, correction_letter_prepare, outcome_letter_prepare
 from .models import AwardRound, Nomination, NominationCorrection, NominationDocument
-from .selectors import COMPLETED_APPLICATION_STATUSES, nominations_in_review
+from .selectors import (
+    COMPLETED_APPLICATION_STATUSES,
+    nomination_document_get_for_user,
+    nominations_in_review,
+)
 
 Status = Nomination.Status
 Kind = Nomination.NominatorKind
@@ -406,21 +411,22 @@ def nomination_cite_applications(
 def document_upload(
     *, nomination_id: int, file: UploadedFile, by: Any, description: str = ""
 ) -> NominationDocument:
-    """Attach a file to a draft or returned nomination; stored under its SHA-256, never replaced."""
+    """Attach a file to a draft or returned nomination once ``core.uploads`` accepts it; the
+    content is stored once under its SHA-256, never replaced."""
     nomination = _locked(nomination_id)
     _ensure_editable(nomination, by)
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
+    used = nomination.documents.aggregate(bytes=Sum("size"), files=Count("id"))
+    accepted = upload_accept(file=file, used_bytes=used["bytes"] or 0, used_files=used["files"])
     document = NominationDocument(
         nomination=nomination,
-        original_name=file.name or "upload",
-        sha256=digest.hexdigest(),
-        size=file.size or 0,
+        original_name=accepted.name,
+        sha256=accepted.sha256,
+        size=accepted.size,
+        content_type=accepted.content_type,
         description=description,
         uploaded_by=by,
     )
-    document.file.save(file.name or "upload", file, save=False)
+    document.file.name = accepted.storage_name
     document.save()
     event_record(
         nomination,
@@ -432,6 +438,21 @@ def document_upload(
             "sha256": document.sha256,
             "name": document.original_name,
         },
+    )
+    return document
+
+
+@transaction.atomic
+def document_open(*, document_id: int, by: Any) -> NominationDocument:
+    """The document if ``by`` may open it (not found otherwise); an opening by staff or a
+    reviewer is audited."""
+    document = nomination_document_get_for_user(by, document_id)
+    document_open_record(
+        document.nomination,
+        document_id=document.pk,
+        sha256=document.sha256,
+        name=document.original_name,
+        by=by,
     )
     return document
 

@@ -12,7 +12,6 @@ from time import perf_counter
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.db.models import F, QuerySet
 
 from accounts.models import Company
@@ -22,6 +21,7 @@ from audit.models import AuditEvent
 from core.dates import add_business_days, today_jst
 from core.roles import Role
 from fixtures.demo import COMPANIES, draft_create, round_create, user_create
+from fixtures.documents import pdf_file
 from fixtures.payments import account_of, bank_result_file, on_transfer_date
 from fixtures.reference import reference_data_load
 from payments.selectors import payable_for_application
@@ -132,7 +132,7 @@ def _upload_results_document(
         application_id=application_id,
         document_type="completion_certificate",
         by=cast.act_as("applicant"),
-        file=ContentFile(b"certificate", name="certificate.pdf"),
+        file=pdf_file("certificate.pdf", "certificate"),
     )
 
 

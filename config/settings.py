@@ -122,7 +122,6 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="127.0.0.1")
@@ -306,3 +305,30 @@ OTP_WEBAUTHN_RP_NAME = "Kofu"
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
     "OTP_WEBAUTHN_ALLOWED_ORIGINS", default=["http://localhost:8000"]
 )
+
+# --- Uploads (issue 12) ---
+# Every uploaded document passes core.uploads: a per-file cap, a quota and a count per application
+# or nomination, an allow-list by content (PDF, PNG, JPEG, xlsx, docx) with limits on what a file
+# may unpack to. Stored once under its SHA-256 in MEDIA_ROOT, which is never served as such:
+# documents are opened through views that check who asks (see README, "Uploads and documents").
+KOFU_UPLOAD_MAX_FILE_BYTES = env.int("KOFU_UPLOAD_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+KOFU_UPLOAD_QUOTA_BYTES = env.int("KOFU_UPLOAD_QUOTA_BYTES", default=200 * 1024 * 1024)
+KOFU_UPLOAD_MAX_FILES = env.int("KOFU_UPLOAD_MAX_FILES", default=50)
+KOFU_UPLOAD_PDF_MAX_PAGES = env.int("KOFU_UPLOAD_PDF_MAX_PAGES", default=500)
+KOFU_UPLOAD_PDF_MAX_OBJECTS = env.int("KOFU_UPLOAD_PDF_MAX_OBJECTS", default=100_000)
+KOFU_UPLOAD_MAX_EXPANDED_BYTES = env.int(
+    "KOFU_UPLOAD_MAX_EXPANDED_BYTES", default=200 * 1024 * 1024
+)
+KOFU_UPLOAD_IMAGE_MAX_PIXELS = env.int("KOFU_UPLOAD_IMAGE_MAX_PIXELS", default=50_000_000)
+KOFU_UPLOAD_ZIP_MAX_ENTRIES = env.int("KOFU_UPLOAD_ZIP_MAX_ENTRIES", default=2_000)
+KOFU_UPLOAD_ZIP_MAX_RATIO = env.int("KOFU_UPLOAD_ZIP_MAX_RATIO", default=200)
+# A form or JSON body without its files; files above 2.5 MB go to a temporary file, never memory;
+# the first handler stops keeping a file's bytes once it passes KOFU_UPLOAD_MAX_FILE_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o640

@@ -19,6 +19,7 @@ from revocations.api import RevocationViewSet
 from screening.api import ConflictViewSet, ReviewItemViewSet, ReviewViewSet
 from workflows import api as workflow_api
 from workflows import api_programmes, committee_pages, portal, portal_awards, portal_declarations
+from workflows import documents as document_views
 from workflows.api_outcomes import OutcomeReportViewSet
 from workflows.flows import (
     CommitteeFlow,
@@ -77,6 +78,7 @@ urlpatterns = [
         ),
     ),
     path("letters/<int:pk>/pdf/", letter_download, name="letter_download"),
+    path("documents/", include((document_views.urlpatterns, "documents"))),
     path("letters/batches/<int:pk>/", letter_batch_detail, name="letter_batch"),
     path("inbox/", include((notification_views.urlpatterns, "inbox"))),
     path("reviews/", include(("screening.urls", "reviews"))),

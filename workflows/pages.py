@@ -41,6 +41,12 @@ def act_and_return(
     return back
 
 
+def form_error_add(form: forms.BaseForm, error: KofuError) -> None:
+    """Show a service's refusal beside the field it names (or above the form)."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))
+
+
 def form_errors_and_return(
     request: HttpRequest, form: forms.BaseForm, back: HttpResponse
 ) -> HttpResponse:

@@ -36,7 +36,7 @@ from payments.selectors import payable_for_application, payee_accounts_for_user
 from payments.services import payee_account_register, payee_account_retire
 
 from . import services
-from .pages import act_and_return, form_errors_and_return, task_links
+from .pages import act_and_return, form_error_add, form_errors_and_return, task_links
 from .portal_awards import NominationForm
 from .portal_declarations import DeclarationForm
 
@@ -61,7 +61,8 @@ class DocumentForm(forms.Form):
     document_type = forms.ModelChoiceField(
         DocumentType.objects.all(), to_field_name="code", label=gettext_lazy("Document type")
     )
-    file = forms.FileField(label=gettext_lazy("File"))
+    # an empty file too reaches core.uploads, which refuses it with its code
+    file = forms.FileField(label=gettext_lazy("File"), allow_empty_file=True)
 
 
 class ActualCostForm(forms.Form):
@@ -142,7 +143,16 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = application_get_for_user(request.user, pk)
+    return _detail_page(request, application_get_for_user(request.user, pk))
+
+
+def _detail_page(
+    request: HttpRequest,
+    application: Application,
+    *,
+    document_form: DocumentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "portal/detail.html",
@@ -152,7 +162,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "correction": application_services.open_correction(application),
             "events": events_for(application),
             "line_form": TrainingLineForm(),
-            "document_form": DocumentForm(),
+            "document_form": document_form or DocumentForm(),
             "cost_formset": ActualCostFormSet(prefix="costs"),
             "tasks": task_links(application.pk) if is_staff_side(request.user) else [],
             "can_act": company_id_of_user(request.user) == application.company_id,
@@ -166,6 +176,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "baselines_form": BaselinesForm(application=application),
             "outcome_reports": outcome_reports_of(application),
         },
+        status=status,
     )
 
 
@@ -233,19 +244,20 @@ def baselines(request: HttpRequest, pk: int) -> HttpResponse:
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_get_for_user(request.user, pk)
     form = DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _form_errors(request, pk, form)
-    return _act(
-        request,
-        pk,
-        lambda: application_services.document_upload(
-            application_id=application.pk,
-            document_type=form.cleaned_data["document_type"].code,
-            file=form.cleaned_data["file"],
-            by=request.user,
-        ),
-        _("Document uploaded."),
-    )
+    if form.is_valid():
+        try:
+            application_services.document_upload(
+                application_id=application.pk,
+                document_type=form.cleaned_data["document_type"].code,
+                file=form.cleaned_data["file"],
+                by=request.user,
+            )
+        except KofuError as error:
+            form_error_add(form, error)
+        else:
+            messages.success(request, _("Document uploaded."))
+            return redirect("portal:detail", pk=pk)
+    return _detail_page(request, application, document_form=form, status=400)
 
 
 @login_required

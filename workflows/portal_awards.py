@@ -29,7 +29,7 @@ from core.roles import is_staff_side
 from letters.selectors import letters_for_subject
 
 from . import services
-from .pages import act_and_return, form_errors_and_return, task_links
+from .pages import act_and_return, form_error_add, form_errors_and_return, task_links
 
 
 class NominationForm(forms.Form):
@@ -59,7 +59,8 @@ class NominationForm(forms.Form):
 
 class DocumentForm(forms.Form):
     description = forms.CharField(label=gettext_lazy("Description"), max_length=200)
-    file = forms.FileField(label=gettext_lazy("File"))
+    # an empty file too reaches core.uploads, which refuses it with its code
+    file = forms.FileField(label=gettext_lazy("File"), allow_empty_file=True)
 
 
 def nomination_for_user(user, pk: int) -> Nomination:
@@ -89,7 +90,16 @@ def _back(pk: int) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    nomination = nomination_for_user(request.user, pk)
+    return _detail_page(request, nomination_for_user(request.user, pk))
+
+
+def _detail_page(
+    request: HttpRequest,
+    nomination: Nomination,
+    *,
+    document_form: DocumentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     own_company = company_id_of_user(request.user)
     letters = letters_for_subject("awards.nomination", nomination.pk)
     if not is_staff_side(request.user):
@@ -107,13 +117,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             if own_company == nomination.company_id or nomination.has_consent
             else [],
             "cited_ids": set(nomination.cited_applications.values_list("pk", flat=True)),
-            "document_form": DocumentForm(),
+            "document_form": document_form or DocumentForm(),
             "events": events_for(nomination),
             "letters": letters,
             "tasks": task_links(nomination.pk, Nomination) if is_staff_side(request.user) else [],
             "can_act": own_company is not None and not is_staff_side(request.user),
             "is_nominee": own_company == nomination.company_id,
         },
+        status=status,
     )
 
 
@@ -173,19 +184,20 @@ def cite(request: HttpRequest, pk: int) -> HttpResponse:
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = nomination_for_user(request.user, pk)
     form = DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return form_errors_and_return(request, form, _back(pk))
-    return act_and_return(
-        request,
-        lambda: award_services.document_upload(
-            nomination_id=nomination.pk,
-            by=request.user,
-            file=form.cleaned_data["file"],
-            description=form.cleaned_data["description"],
-        ),
-        _("Document uploaded."),
-        _back(pk),
-    )
+    if form.is_valid():
+        try:
+            award_services.document_upload(
+                nomination_id=nomination.pk,
+                by=request.user,
+                file=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except KofuError as error:
+            form_error_add(form, error)
+        else:
+            messages.success(request, _("Document uploaded."))
+            return _back(pk)
+    return _detail_page(request, nomination, document_form=form, status=400)
 
 
 @login_required

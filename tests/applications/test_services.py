@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from applications import services
@@ -19,6 +18,7 @@ from applications.exceptions import (
 from applications.models import Application, SubsidyRound
 from audit.models import AuditEvent
 from fixtures.demo import advance
+from fixtures.documents import pdf_file
 from workflows import services as wf
 from workflows import steps
 from workflows.selectors import subsidy_process_for
@@ -73,7 +73,7 @@ def test_submit_missing_documents_refused_naming_them(subsidy_round, people):
         application_id=application.pk,
         document_type="application_form",
         by=people.applicant,
-        file=ContentFile(b"x", name="form.pdf"),
+        file=pdf_file("form.pdf", "x"),
     )
     before = events(application).count()
     with pytest.raises(MissingDocuments) as refused:
@@ -182,7 +182,7 @@ def test_amount_confirmation_excludes_costs_before_the_decision(draft, people):
         application_id=draft.pk,
         document_type="completion_certificate",
         by=people.applicant,
-        file=ContentFile(b"c", name="c.pdf"),
+        file=pdf_file("c.pdf", "c"),
     )
     decided = application.decided_on
     costs = [
@@ -216,7 +216,7 @@ def test_amount_confirmation_never_above_the_decided_amount(draft, people):
         application_id=draft.pk,
         document_type="completion_certificate",
         by=people.applicant,
-        file=ContentFile(b"c", name="c.pdf"),
+        file=pdf_file("c.pdf", "c"),
     )
     later = application.decided_on + dt.timedelta(days=5)
     costs = [

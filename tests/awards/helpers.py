@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from applications.models import Application
 from awards import services
 from awards.models import AwardRound, Nomination
 from fixtures.demo import actual_costs_as_planned, draft_create, round_create
+from fixtures.documents import pdf_file
 
 SUMMARY = (
     "全従業員を対象に生成AI業務活用講座を受講させ、受発注業務を内製のアプリに移行した。"
@@ -52,7 +52,7 @@ def completed_application(applicant: Any, people: Any, **round_overrides: Any) -
         application_id=pk,
         document_type="completion_certificate",
         by=applicant,
-        file=ContentFile(b"certificate", name="certificate.pdf"),
+        file=pdf_file("certificate.pdf", "certificate"),
     )
     app.results_report(application_id=pk, by=applicant, costs=actual_costs_as_planned(application))
     app.results_check(application_id=pk, by=people.staff2, accept=True)

@@ -4,7 +4,6 @@ subsidies, within the window, once per round."""
 import datetime as dt
 
 import pytest
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
@@ -26,6 +25,7 @@ from awards.selectors import citable_applications, nominations_of
 from core.dates import today_jst
 from declarations import services as declarations
 from fixtures.demo import draft_create, round_create
+from fixtures.documents import pdf_file
 from notifications.models import Notification
 
 from .helpers import (
@@ -341,7 +341,7 @@ def test_submit_needs_a_summary_or_a_document(award_round, people):
     services.document_upload(
         nomination_id=nomination.pk,
         by=people.applicant,
-        file=ContentFile(b"%PDF-1.4 nomination form", name="suisensho.pdf"),
+        file=pdf_file("suisensho.pdf", "nomination form"),
         description="推薦書",
     )
     services.nomination_submit(nomination_id=nomination.pk, by=people.applicant)
@@ -409,5 +409,5 @@ def test_submitted_nomination_cannot_be_edited(award_round, people):
         services.document_upload(
             nomination_id=nomination.pk,
             by=people.applicant,
-            file=ContentFile(b"late", name="late.pdf"),
+            file=pdf_file("late.pdf", "late"),
         )

@@ -17,6 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from applications.models import Application, DocumentType
 from fixtures.demo import draft_create
+from fixtures.documents import pdf_bytes
 from fixtures.payments import on_transfer_date
 from payments.models import Payable, Payment, PaymentBatch
 from tests.browser.helpers import _, field, log_in
@@ -70,7 +71,7 @@ def complete(page: Page, application: Application, task_title: str) -> None:
 
 def a_file(tmp_path: Path, name: str) -> Path:
     path = tmp_path / name
-    path.write_bytes(b"%PDF-1.4\n% " + name.encode() + b"\n%%EOF\n")
+    path.write_bytes(pdf_bytes(name))
     return path
 
 

@@ -2,11 +2,11 @@
 confirmation giving its 不用額 back while approvers grant loses no update."""
 
 import pytest
-from django.core.files.base import ContentFile
 
 from applications import services as app
 from applications.models import Application, Decision, SubsidyRound
 from fixtures.demo import actual_costs_as_planned, advance, draft_create
+from fixtures.documents import pdf_file
 from kpis.selectors import round_budget_ledger
 from tests.concurrency import outcome_names, run_concurrently
 from workflows import services as wf
@@ -23,7 +23,7 @@ def _results_checked_with_one_course_not_completed(round_, people) -> Applicatio
         application_id=application.pk,
         document_type="completion_certificate",
         by=people.applicant,
-        file=ContentFile(b"certificate", name="certificate.pdf"),
+        file=pdf_file("certificate.pdf", "certificate"),
     )
     first = application.training_lines.order_by("pk").first()
     costs = actual_costs_as_planned(application, not_completed=lambda line: line.pk == first.pk)

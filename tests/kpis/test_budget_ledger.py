@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.files.base import ContentFile
 from django.db import transaction
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -28,6 +27,7 @@ from applications.exceptions import BudgetExceeded
 from applications.models import Application, SubsidyRound
 from core.dates import JST, today_jst
 from fixtures.demo import actual_costs_as_planned, advance, draft_create
+from fixtures.documents import pdf_file
 from fixtures.payments import pay_by_bank_transfer
 from kpis.selectors import round_budget_ledger
 from payments.models import Payment
@@ -52,7 +52,7 @@ def _confirmed(application, people, *, drop_first_trainee: bool) -> Application:
         application_id=application.pk,
         document_type="completion_certificate",
         by=people.applicant,
-        file=ContentFile(b"certificate", name="certificate.pdf"),
+        file=pdf_file("certificate.pdf", "certificate"),
     )
     first = application.training_lines.order_by("pk").first()
     costs = actual_costs_as_planned(

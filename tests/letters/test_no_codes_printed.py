@@ -9,7 +9,6 @@ import re
 from dataclasses import replace
 
 import pytest
-from django.core.files.base import ContentFile
 from pypdf import PdfReader
 
 from accounts.models import Company
@@ -21,6 +20,7 @@ from core.roles import Role
 from declarations import services as declarations
 from declarations.models import Declaration
 from fixtures.demo import actual_costs_as_planned, demo_load, user_create
+from fixtures.documents import pdf_file
 from letters.models import Letter
 from letters.rendering import letter_pdf
 
@@ -67,7 +67,7 @@ def _amount_confirmation_with_exclusions(users) -> None:
         application_id=granted.pk,
         document_type="completion_certificate",
         by=applicant,
-        file=ContentFile(b"certificate", name="certificate.pdf"),
+        file=pdf_file("certificate.pdf", "certificate"),
     )
     costs = actual_costs_as_planned(granted, not_completed=lambda line: True)
     first = costs[0]

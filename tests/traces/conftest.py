@@ -7,7 +7,6 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from audit.chain import events_seal
@@ -15,6 +14,7 @@ from awards import services as award_services
 from core.dates import today_jst
 from declarations import services as declaration_services
 from fixtures.demo import advance, draft_create
+from fixtures.documents import pdf_file
 from screening import committee
 from screening.models import Criterion, ReviewAssignment, Rubric
 from screening.selectors import review_item_for
@@ -89,7 +89,7 @@ def commended(people, reviewers, committed):
         award_services.document_upload(
             nomination_id=nomination.pk,
             by=people.applicant,
-            file=ContentFile("取組の概要".encode(), name="summary.pdf"),
+            file=pdf_file("summary.pdf", "summary"),
             description="取組の概要",
         )
         wf.nomination_process_submit(nomination_id=nomination.pk, by=people.applicant)

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from applications.models import Application
 from core.dates import add_business_days, today_jst
 from fixtures.demo import advance
+from fixtures.documents import pdf_bytes
 from fixtures.payments import account_of, bank_result_file, on_transfer_date
 from fixtures.reference import REQUIRED_DOCUMENT_TYPES
 from payments.models import Payment
@@ -50,7 +51,7 @@ def test_api_lifecycle_as_each_role(subsidy_round, people, run_on_commit):
             f"{base}/documents/",
             {
                 "document_type": code,
-                "file": SimpleUploadedFile(f"{code}.pdf", b"%PDF-1.4 demo"),
+                "file": SimpleUploadedFile(f"{code}.pdf", pdf_bytes(code)),
             },
             format="multipart",
         )
@@ -73,7 +74,7 @@ def test_api_lifecycle_as_each_role(subsidy_round, people, run_on_commit):
         f"{base}/documents/",
         {
             "document_type": "completion_certificate",
-            "file": SimpleUploadedFile("certificate.pdf", b"%PDF-1.4 cert"),
+            "file": SimpleUploadedFile("certificate.pdf", pdf_bytes("cert")),
         },
         format="multipart",
     )

@@ -12,6 +12,7 @@ from awards import services as award_services
 from awards.models import Nomination
 from core.roles import Role
 from fixtures.demo import user_create
+from fixtures.documents import pdf_bytes
 from tests.awards.helpers import (
     SUMMARY,
     award_round_create,
@@ -110,7 +111,10 @@ def test_third_party_nomination_with_consent_citation_and_document(
     client.force_login(chamber)
     client.post(
         f"{url}documents/",
-        {"description": "取組の紹介資料", "file": SimpleUploadedFile("取組紹介.pdf", b"%PDF-1.4")},
+        {
+            "description": "取組の紹介資料",
+            "file": SimpleUploadedFile("取組紹介.pdf", pdf_bytes("activities")),
+        },
     )
     client.post(f"{url}submit/")
 

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications.models import Application
 from fixtures.demo import advance
+from fixtures.documents import pdf_bytes
 from fixtures.reference import REQUIRED_DOCUMENT_TYPES
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def test_portal_draft_to_submission(subsidy_round, people, client):
     for code in REQUIRED_DOCUMENT_TYPES[:3]:
         client.post(
             f"{base}documents/",
-            {"document_type": code, "file": SimpleUploadedFile(f"{code}.pdf", b"pdf")},
+            {"document_type": code, "file": SimpleUploadedFile(f"{code}.pdf", pdf_bytes(code))},
         )
     page = client.post(f"{base}submit/", follow=True).content.decode()
     application.refresh_from_db()

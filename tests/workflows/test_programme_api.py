@@ -16,6 +16,7 @@ from awards.models import Nomination
 from core.dates import today_jst
 from core.roles import Role
 from declarations.models import Declaration
+from fixtures.documents import pdf_bytes
 from letters.models import Letter
 from screening import committee
 from screening.models import CommitteeDecision, ReviewAssignment, ReviewPanel
@@ -182,7 +183,10 @@ def test_third_party_nomination_through_the_api(award_round, people, reference):
     assert patched.json()["achievements"] == "受注処理時間3割減"
     upload = chamber.post(
         f"{base}/documents/",
-        {"file": SimpleUploadedFile("推薦書.pdf", b"%PDF-1.4"), "description": "推薦書"},
+        {
+            "file": SimpleUploadedFile("推薦書.pdf", pdf_bytes("nomination")),
+            "description": "推薦書",
+        },
         format="multipart",
     )
     assert [row["original_name"] for row in upload.json()["documents"]] == ["推薦書.pdf"]
