@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from core.roles import Role
 
-from .models import Profile
+from .models import ApiToken, Profile
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -53,3 +53,8 @@ def company_applicants(*company_ids: int) -> list:
         .distinct()
         .order_by("pk")
     )
+
+
+def api_token_list_for_user(user: AbstractBaseUser) -> QuerySet:
+    """The user's own API tokens, newest first, revoked and expired ones included."""
+    return ApiToken.objects.filter(user=user)

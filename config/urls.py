@@ -6,6 +6,8 @@ from rest_framework.routers import DefaultRouter
 from viewflow.urls import Site
 from viewflow.workflow.flow import FlowAppViewset
 
+from accounts import views as account_views
+from accounts.api import ApiTokenViewSet
 from awards.api import PublicCommendationViewSet
 from declarations.api import PublicDeclarationViewSet
 from kpis.api import KpiDashboardViewSet
@@ -47,6 +49,7 @@ router.register("outcome-reports", OutcomeReportViewSet, basename="outcome-repor
 router.register("public/declarations", PublicDeclarationViewSet, basename="public-declaration")
 router.register("public/commendations", PublicCommendationViewSet, basename="public-commendation")
 router.register("kpis", KpiDashboardViewSet, basename="kpis")
+router.register("tokens", ApiTokenViewSet, basename="api-token")
 
 site = Site(
     title="Kofu",
@@ -64,6 +67,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/tokens/", include((account_views.urlpatterns, "tokens"))),
     path(
         "portal/",
         include(
