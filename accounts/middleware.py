@@ -64,6 +64,7 @@ class IdleTimeoutMiddleware:
                         % {"minutes": settings.KOFU_STAFF_IDLE_TIMEOUT_MINUTES},
                     )
                     return redirect_to_login(request.get_full_path())
-            else:
+            elif last is None or now - last >= 60:
+                # to the minute: a session write per minute, not one per request
                 request.session[IDLE_SESSION_KEY] = now
         return self.get_response(request)
