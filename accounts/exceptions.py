@@ -1,10 +1,10 @@
-"""Refusals of the two-factor sign-in, each with a stable code."""
+"""Refusals of the sign-in use cases (two-factor, API tokens), each with a stable code."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import NotAllowed, ValidationFailed
+from core.errors import KofuError, NotAllowed, ValidationFailed
 
 
 class TwoFactorCodeInvalid(ValidationFailed):
@@ -45,3 +45,14 @@ class TwoFactorRequired(NotAllowed):
                 "(the two-factor page) before using this."
             )
         )
+
+
+class ApiTokenNotFound(KofuError):
+    """No token of this user has that id (another user's token is not found either)."""
+
+    code = "api_token_not_found"
+    http_status = 404
+
+
+class ApiTokenLifetimeInvalid(ValidationFailed):
+    code = "api_token_lifetime_invalid"

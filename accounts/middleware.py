@@ -2,10 +2,16 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.roles import IDLE_TIMEOUT_ROLES, user_roles
 
 from .selectors import language_of_user
 
@@ -83,3 +89,41 @@ class TwoFactorMiddleware:
             names = self.PASSKEY_AUTHENTICATION if enrolled else self.PASSKEY_REGISTRATION
             return match.url_name in names or match.url_name == "js-i18n-catalog"
         return match.view_name in (self.VERIFY_ROUTES if enrolled else self.ENROL_ROUTES)
+
+
+IDLE_SESSION_KEY = "kofu_last_request_at"
+
+
+class IdleTimeoutMiddleware:
+    """Sign staff-side users out after KOFU_STAFF_IDLE_TIMEOUT_MINUTES without a request and send
+    them to the login page with a message; applicants keep the normal session age.
+
+    Runs after authentication and MessageMiddleware. An API request on an expired session goes
+    on as anonymous (and is refused as such).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and (user.is_staff or user_roles(user) & IDLE_TIMEOUT_ROLES):
+            now = timezone.now().timestamp()
+            last = request.session.get(IDLE_SESSION_KEY)
+            timeout = settings.KOFU_STAFF_IDLE_TIMEOUT_MINUTES * 60
+            if last is not None and now - last > timeout:
+                logout(request)
+                if not request.path.startswith("/api/"):
+                    messages.info(
+                        request,
+                        _(
+                            "You were signed out after %(minutes)d minutes without activity. "
+                            "Please log in again."
+                        )
+                        % {"minutes": settings.KOFU_STAFF_IDLE_TIMEOUT_MINUTES},
+                    )
+                    return redirect_to_login(request.get_full_path())
+            elif last is None or now - last >= 60:
+                # to the minute: a session write per minute, not one per request
+                request.session[IDLE_SESSION_KEY] = now
+        return self.get_response(request)

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from core.roles import Role
 
-from .models import Profile
+from .models import ApiToken, Profile
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -86,3 +86,8 @@ def recovery_codes_left(user: AbstractBaseUser) -> int:
     from django_otp.plugins.otp_static.models import StaticToken
 
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def api_token_list_for_user(user: AbstractBaseUser) -> QuerySet:
+    """The user's own API tokens, newest first, revoked and expired ones included."""
+    return ApiToken.objects.filter(user=user)

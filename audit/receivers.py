@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
 
 from core.roles import Role, user_roles
 
@@ -185,3 +186,77 @@ def receivers_connect() -> None:
         m2m_changed.connect(
             _m2m_changed, sender=through, dispatch_uid=f"audit-m2m-{through._meta.label_lower}"
         )
+    signin_receivers_connect()
+
+
+def get_cool_off() -> Any:
+    from axes.helpers import get_cool_off as axes_cool_off
+
+    return axes_cool_off()
+
+
+def _account_locked(
+    sender: Any, request: Any, username: str | None, ip_address: str | None, **kwargs: Any
+) -> None:
+    """django-axes locked a username at an address: the log shows whose account and from where
+    (once when the lock starts, not for each attempt made while it holds)."""
+    if getattr(request, "axes_failures_since_start", None) != settings.AXES_FAILURE_LIMIT:
+        return
+    user = get_user_model().objects.filter(username=username).first() if username else None
+    event_record(
+        user if user is not None else ("auth.user", ""),
+        "account_locked",
+        by=None,
+        role=Role.SYSTEM,
+        data={"username": username or "", "ip_address": ip_address or ""},
+    )
+
+
+def _access_attempt_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A lock lifted by hand (the admin, `axes_reset`), not one that merely expired."""
+    if instance.failures_since_start < settings.AXES_FAILURE_LIMIT:
+        return
+    if instance.attempt_time + get_cool_off() <= timezone.now():
+        return  # axes cleaning up a lock that has expired
+    by = current_user()
+    user = get_user_model().objects.filter(username=instance.username).first()
+    event_record(
+        user if user is not None else ("auth.user", ""),
+        "account_unlocked",
+        by=by,
+        role=actor_role(by),
+        data={"username": instance.username or "", "ip_address": instance.ip_address or ""},
+    )
+
+
+def _api_token_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    if not created and instance.revoked_at is None:
+        return  # last_used_at is written by update(), not save(); nothing else changes
+    event_record(
+        instance,
+        "api_token_create" if created else "api_token_revoke",
+        by=instance.user,
+        role=actor_role(instance.user),
+        data={
+            "name": instance.name,
+            "prefix": instance.prefix,
+            "expires_at": instance.expires_at.isoformat(),
+        },
+    )
+
+
+def signin_receivers_connect() -> None:
+    """Sign-in events: locks, locks lifted by hand, API tokens created and revoked."""
+    from axes.signals import user_locked_out
+
+    user_locked_out.connect(_account_locked, dispatch_uid="audit-account-locked")
+    post_delete.connect(
+        _access_attempt_deleted,
+        sender=apps.get_model("axes", "AccessAttempt"),
+        dispatch_uid="audit-account-unlocked",
+    )
+    post_save.connect(
+        _api_token_saved,
+        sender=apps.get_model("accounts", "ApiToken"),
+        dispatch_uid="audit-api-token",
+    )

@@ -1,6 +1,7 @@
 """Kofu settings. Everything that differs between machines comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from tempfile import gettempdir
 
@@ -104,9 +105,6 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = ["core.auth.RoleModelBackend"]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -155,7 +153,9 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
+        # inert unless KOFU_API_BASIC_AUTH is on (see "Sign-in and API tokens" below)
+        "accounts.authentication.LockoutBasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -332,3 +332,35 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# --- Sign-in and API tokens (issue 12) ---
+# Password guessing is locked out per username + IP address (django-axes): after
+# AXES_FAILURE_LIMIT wrong passwords in a row, that pair is refused — the right password too —
+# until AXES_COOLOFF_TIME has passed since the last failure. The admin unlocks by deleting the
+# access attempt (Admin → Axes → Access attempts) or `manage.py axes_reset_username <name>`.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware", "accounts.middleware.IdleTimeoutMiddleware"]
+AXES_FAILURE_LIMIT = env.int("KOFU_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("KOFU_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = env.bool("KOFU_LOGIN_ACCESS_LOG_DISABLED", default=True)
+# HTTP Basic runs the password hash on every request (~300 ms each): off unless asked for.
+KOFU_API_BASIC_AUTH = env.bool("KOFU_API_BASIC_AUTH", default=False)
+# API tokens: the longest and the default lifetime a user may give one.
+KOFU_API_TOKEN_MAX_DAYS = env.int("KOFU_API_TOKEN_MAX_DAYS", default=365)
+KOFU_API_TOKEN_DEFAULT_DAYS = env.int("KOFU_API_TOKEN_DEFAULT_DAYS", default=90)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("KOFU_PASSWORD_MIN_LENGTH", default=12)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Staff-side users (staff, approver, finance, auditor, reviewer, admin) are signed out after this
+# many minutes without a request; applicants keep the normal session age (SESSION_COOKIE_AGE).
+KOFU_STAFF_IDLE_TIMEOUT_MINUTES = env.int("KOFU_STAFF_IDLE_TIMEOUT_MINUTES", default=30)

@@ -6,7 +6,9 @@ from rest_framework.routers import DefaultRouter
 from viewflow.urls import Site
 from viewflow.workflow.flow import FlowAppViewset
 
+from accounts import token_views
 from accounts import views as account_views
+from accounts.api import ApiTokenViewSet
 from awards.api import PublicCommendationViewSet
 from declarations.api import PublicDeclarationViewSet
 from kpis.api import KpiDashboardViewSet
@@ -49,6 +51,7 @@ router.register("outcome-reports", OutcomeReportViewSet, basename="outcome-repor
 router.register("public/declarations", PublicDeclarationViewSet, basename="public-declaration")
 router.register("public/commendations", PublicCommendationViewSet, basename="public-commendation")
 router.register("kpis", KpiDashboardViewSet, basename="kpis")
+router.register("tokens", ApiTokenViewSet, basename="api-token")
 
 site = Site(
     title="Kofu",
@@ -68,6 +71,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", include((account_views.urlpatterns, "two_factor"))),
     path("accounts/webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
+    path("accounts/tokens/", include((token_views.urlpatterns, "tokens"))),
     path(
         "portal/",
         include(

@@ -60,6 +60,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
 }
 
 STAFF_SIDE_ROLES = frozenset({Role.STAFF, Role.APPROVER, Role.FINANCE, Role.AUDITOR, Role.ADMIN})
+# Roles whose sessions end after KOFU_STAFF_IDLE_TIMEOUT_MINUTES without a request.
+IDLE_TIMEOUT_ROLES = STAFF_SIDE_ROLES | {Role.REVIEWER}
 
 
 def user_roles(user: AbstractBaseUser | AnonymousUser | None) -> set[Role]:

@@ -204,6 +204,9 @@ def test_subsidy_walkthrough_from_submission_to_payment_pays_the_confirmed_amoun
     result = tmp_path / "result.csv"
     result.write_text(f"customer_code,result,reason\n{item.customer_code},paid,\n")
     with on_transfer_date(item.batch):
+        # a day or more later: the idle timeout has signed finance out, so they log in again
+        finance2 = log_in(new_page, "finance2")
+        finance2.goto(batch_url)
         finance2.get_by_label(_("Bank result file (CSV)")).set_input_files(result)
         finance2.get_by_role("button", name=_("Import results"), exact=True).click()
         with translation.override("ja"):
