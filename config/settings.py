@@ -6,6 +6,7 @@ from tempfile import gettempdir
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
@@ -14,8 +15,18 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# A development key is generated per process unless SECRET_KEY is set; production must set it.
-SECRET_KEY = env.str("SECRET_KEY", default="") or get_random_secret_key()
+# Production must set SECRET_KEY: a key generated per process would differ between gunicorn
+# workers, and each worker would reject the others' sessions. Only DEBUG=1 generates one.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Kofu refuses to start with DEBUG off and no SECRET_KEY: set "
+            "SECRET_KEY in the environment to a long random value shared by all web and worker "
+            "processes (python -c 'from django.core.management.utils import "
+            "get_random_secret_key as k; print(k())'), or run with DEBUG=1 for development."
+        )
+    SECRET_KEY = get_random_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
