@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # development: a generated SECRET_KEY is allowed only with DEBUG on (config/settings.py)
-run: export DEBUG := 1
+run messages: export DEBUG := 1
 
 ## run: install, migrate the SQLite database, load the demo data and the published figures, fire timers, serve on :8000
 run: $(STAMP)
