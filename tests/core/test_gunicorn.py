@@ -10,6 +10,7 @@ import json
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -130,10 +131,17 @@ def test_gunicorn_health_answers_and_access_log_names_request(production):
     response = get(port, "/health/")
     assert response.status == 200
     request_id = response.getheader("X-Request-ID")
-    assert any(
-        '"GET /health/ HTTP/1.1" 200' in line and line.endswith(f"[{request_id}]")
-        for line in log.read_text().splitlines()
-    )
+    # gunicorn writes the access line once the response has gone out: poll the log for it
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        lines = log.read_text().splitlines()
+        if any(f"[{request_id}]" in line for line in lines):
+            break
+        threading.Event().wait(0.1)
+    line = next((line for line in lines if f"[{request_id}]" in line), None)
+    assert line is not None, f"no access line with {request_id} in {lines[-5:]}"
+    assert '"GET /health/ HTTP/1.1" 200' in line
+    assert line.endswith(f"[{request_id}]")
     assert json.loads(response.body) == {
         "status": "ok",
         "checks": {"database": "ok", "broker": "ok"},

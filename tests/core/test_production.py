@@ -18,7 +18,14 @@ from django.test import Client
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV_FILE = ROOT / "deploy" / "kofu.env.example"
 # what config/settings_test.py puts in the environment for the tests' own processes
-TEST_ONLY = ("SECRET_KEY", "STATICFILES_STORAGE", "WHITENOISE_USE_FINDERS", "DEBUG")
+# and the browser tests' conftest (Playwright's loop), which check --deploy rightly refuses
+TEST_ONLY = (
+    "SECRET_KEY",
+    "STATICFILES_STORAGE",
+    "WHITENOISE_USE_FINDERS",
+    "DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def production_env(**overrides: str) -> dict[str, str]:
