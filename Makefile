@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q '.[dev]'
 	touch $(STAMP)
 
+# development: a generated SECRET_KEY is allowed only with DEBUG on (config/settings.py)
+run messages: export DEBUG := 1
+
 ## run: install, migrate the SQLite database, load the demo data and the published figures, fire timers, serve on :8000
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -21,7 +24,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py seed_figures_load
 	$(BIN)/python manage.py workflow_timer_loop --every 60 & \
 	  trap 'kill $$!' EXIT INT TERM; \
-	  DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: lint, layer contract, and the whole suite on the embedded default
 test: $(STAMP) browser-deps

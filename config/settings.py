@@ -7,6 +7,7 @@ from tempfile import gettempdir
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
@@ -15,8 +16,18 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# A development key is generated per process unless SECRET_KEY is set; production must set it.
-SECRET_KEY = env.str("SECRET_KEY", default="") or get_random_secret_key()
+# Production must set SECRET_KEY: a key generated per process would differ between gunicorn
+# workers, and each worker would reject the others' sessions. Only DEBUG=1 generates one.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Kofu refuses to start with DEBUG off and no SECRET_KEY: set "
+            "SECRET_KEY in the environment to a long random value shared by all web and worker "
+            "processes (python -c 'from django.core.management.utils import "
+            "get_random_secret_key as k; print(k())'), or run with DEBUG=1 for development."
+        )
+    SECRET_KEY = get_random_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -117,14 +128,24 @@ USE_TZ = True
 TIME_ZONE = "Asia/Tokyo"  # shown to people; the database stores UTC
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# `manage.py collectstatic` copies every app's files here; WhiteNoise serves them (see below)
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="127.0.0.1")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# the folder the file backend (django.core.mail.backends.filebased.EmailBackend) writes to
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kofu@example.jp")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 KOFU_MAIL_DOMAIN = env.str("KOFU_MAIL_DOMAIN", default="kofu.example.jp")
 
@@ -207,11 +228,30 @@ KOFU_DECLARATION_LEGAL_BASIS = env.str(
 
 VIEWFLOW = {"AUTOCREATE_PERMISSIONS": False}
 
+# Logs go to stdout (the service manager keeps them), one line per record with the id of the
+# request or job it belongs to: the X-Request-ID a user quotes finds its lines and audit events.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "audit.logging.RequestIdFilter"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "line",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        # Django's own request errors (500s) go to the root's handler, not to mail_admins
+        "django": {"handlers": [], "propagate": True},
+    },
 }
 
 # --- audit trail and data-change history (issue 6) ---
@@ -364,3 +404,71 @@ AUTH_PASSWORD_VALIDATORS = [
 # Staff-side users (staff, approver, finance, auditor, reviewer, admin) are signed out after this
 # many minutes without a request; applicants keep the normal session age (SESSION_COOKIE_AGE).
 KOFU_STAFF_IDLE_TIMEOUT_MINUTES = env.int("KOFU_STAFF_IDLE_TIMEOUT_MINUTES", default=30)
+
+# --- transport security and running in production (issue 12) ---
+# KOFU_HTTPS=1 where the site is reached over HTTPS: plain-HTTP requests are redirected, cookies
+# are sent over HTTPS only, and browsers are told (HSTS) to use HTTPS for a year. Each setting
+# can still be set on its own. Behind a TLS-terminating proxy, SECURE_PROXY_SSL_HEADER names
+# the header the proxy sets (e.g. HTTP_X_FORWARDED_PROTO,https) — only if the proxy always sets
+# it and strips it from clients' requests.
+KOFU_HTTPS = env.bool("KOFU_HTTPS", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=KOFU_HTTPS)
+# the load balancer's health probe may come over plain HTTP on the private network
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=KOFU_HTTPS)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=KOFU_HTTPS)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if KOFU_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=KOFU_HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=KOFU_HTTPS)
+_proxy_ssl_header = env.tuple("SECURE_PROXY_SSL_HEADER", default=())
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) if _proxy_ssl_header else None
+USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Static files are served by the app itself through WhiteNoise (compressed, with hashed names
+# cached for a year). Tests and `make run` find them in the apps' folders without collectstatic.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": env.str(
+            "STATICFILES_STORAGE",
+            default="core.staticfiles.StaticFilesStorage",
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Content-Security-Policy (django-csp 4): scripts only from our own origin, so no inline script
+# or event-handler attribute runs. Inline styles are allowed: viewflow's material pages and a
+# few of ours set style attributes, and a style cannot run code.
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.append("csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# `check --deploy` includes drf-spectacular's schema warnings; the committee's panel status is
+# an enum of its own (not the review's), named here so the schema has no clashing name
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["CommitteeStatusEnum"] = (
+    "screening.selectors.PanelStatus"
+)

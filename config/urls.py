@@ -1,7 +1,8 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 from viewflow.urls import Site
 from viewflow.workflow.flow import FlowAppViewset
@@ -10,6 +11,7 @@ from accounts import token_views
 from accounts import views as account_views
 from accounts.api import ApiTokenViewSet
 from awards.api import PublicCommendationViewSet
+from core.health import health
 from declarations.api import PublicDeclarationViewSet
 from kpis.api import KpiDashboardViewSet
 from letters.api import LetterBatchViewSet, LetterViewSet
@@ -64,8 +66,11 @@ site = Site(
     ],
 )
 
+SWAGGER_CDN = "https://cdn.jsdelivr.net"
+
 urlpatterns = [
     path("", portal.home, name="home"),
+    path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -97,6 +102,17 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Swagger UI loads its bundle from its CDN; its page script is served as a file (split view)
+    path(
+        "api/docs/",
+        csp_update(
+            {
+                "script-src": [SWAGGER_CDN],
+                "style-src": [SWAGGER_CDN],
+                "img-src": [SWAGGER_CDN],
+            }
+        )(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="api-docs",
+    ),
     path("staff/", site.urls),
 ]

@@ -49,11 +49,27 @@ def browser() -> Iterator:
         browser.close()
 
 
+# Chromium reports each Content-Security-Policy violation on the console; the event listener
+# (added by the browser driver, outside the page's policy) names the directive as well.
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (event) => console.error(
+    `securitypolicyviolation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`
+    + ` at ${event.sourceFile}:${event.lineNumber}`));
+"""
+
+
+def csp_violation(message) -> bool:
+    text = message.text
+    return "securitypolicyviolation" in text or "Content Security Policy" in text
+
+
 @pytest.fixture
 def new_page(browser, live_server) -> Iterator[Callable]:
-    """Open a page in a browser context of its own; JavaScript errors fail the test."""
+    """Open a page in a browser context of its own; JavaScript errors and anything the
+    Content-Security-Policy blocks fail the test."""
     contexts = []
     page_errors: list[str] = []
+    csp_violations: list[str] = []
 
     def new_page():
         context = browser.new_context(
@@ -63,14 +79,23 @@ def new_page(browser, live_server) -> Iterator[Callable]:
             viewport={"width": 1280, "height": 900},
         )
         contexts.append(context)
+        context.add_init_script(CSP_LISTENER)
         page = context.new_page()
         page.on("pageerror", lambda error: page_errors.append(f"{page.url}: {error}"))
+
+        def on_console(message) -> None:
+            if csp_violation(message):
+                csp_violations.append(f"{page.url}: {message.text}")
+
+        page.on("console", on_console)
         return page
 
+    new_page.csp_violations = csp_violations
     yield new_page
     for context in contexts:
         context.close()
     assert page_errors == [], "JavaScript errors in the pages"
+    assert csp_violations == [], "the Content-Security-Policy blocked something"
 
 
 @pytest.fixture
@@ -90,7 +115,8 @@ def axe_violations(page) -> list[dict]:
     the rules JIS X 8341-3:2016 level AA maps to)."""
     if not AXE_SCRIPT.exists():
         pytest.fail("axe-core is missing: make browser-deps installs it from npm", pytrace=False)
-    page.add_script_tag(path=str(AXE_SCRIPT))
+    # evaluated by the driver, not added as an inline <script> the page's CSP would block
+    page.evaluate(AXE_SCRIPT.read_text())
     result = page.evaluate(
         """async () => await axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},

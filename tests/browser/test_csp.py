@@ -1,0 +1,79 @@
+"""The main pages of each kind under the Content-Security-Policy, in chromium: the login page,
+the applicant's portal, viewflow's staff pages, the finance pages. `new_page` fails the test on
+any violation the browser reports; this test also shows that a violation is seen."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import translation
+from playwright.sync_api import Page, expect
+
+from fixtures.demo import DEMO_PASSWORD, advance, draft_create
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _(message: str) -> str:
+    with translation.override("ja"):
+        return translation.gettext(message)
+
+
+def log_in(page: Page, username: str) -> Page:
+    page.goto("/accounts/login/")
+    page.get_by_label(_("Username")).fill(username)
+    page.get_by_label(_("Password")).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=_("Log in"), exact=True).click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    return page
+
+
+def test_csp_main_pages_of_each_kind_load_without_violations(new_page, look, subsidy_round, people):
+    advance(draft_create(subsidy_round, people.applicant), "submitted", vars(people))
+
+    # the login page and the applicant's portal, under a policy that allows no inline script
+    applicant = new_page()
+    response = applicant.goto("/accounts/login/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self';" in policy
+    look(applicant, "csp-login")
+    log_in(applicant, people.applicant.username)
+    expect(applicant).to_have_url(re.compile(r"/portal/$"))
+    look(applicant, "csp-portal")
+
+    # the language switch submits itself from the static script, not an inline handler
+    applicant.get_by_label("language").select_option("en")
+    expect(applicant.locator("html")).to_have_attribute("lang", "en")
+
+    # viewflow's staff pages: the task list, the queue and a task's assign page
+    staff = log_in(new_page(), people.staff.username)
+    staff.goto("/staff/")
+    staff.get_by_role("link", name=_("Queue")).click()
+    expect(staff).to_have_url(re.compile(r"/queue/$"))
+    staff.get_by_role("row").get_by_role("link", name=re.compile(r"^#\d+\/\d+$")).first.click()
+    expect(staff.get_by_role("button", name=_("Assign and continue"), exact=True)).to_be_visible()
+    staff.wait_for_load_state("networkidle")
+
+    # the finance pages
+    finance = log_in(new_page(), people.finance.username)
+    finance.goto("/finance/")
+    expect(finance.get_by_test_id("finance-link")).to_be_visible()
+    look(finance, "csp-finance")
+    finance.goto("/finance/batches/")
+    expect(finance.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_csp_inline_script_blocked_and_reported(new_page, people):
+    # the check above can fail: an inline script on a page is blocked and reported
+    page = new_page()
+    page.goto("/accounts/login/")
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.ran = true'; document.body.append(s); }"
+    )
+    expect(page.locator("body")).to_be_visible()
+    page.wait_for_function("() => true")
+    assert page.evaluate("() => window.ran === undefined")
+    assert any("script-src" in violation for violation in new_page.csp_violations)
+    new_page.csp_violations.clear()
