@@ -387,6 +387,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_DISABLE_ACCESS_LOG = env.bool("KOFU_LOGIN_ACCESS_LOG_DISABLED", default=True)
+# no start-up banner on stdout: every process (and every manage.py command) would print it
+AXES_VERBOSE = False
 # HTTP Basic runs the password hash on every request (~300 ms each): off unless asked for.
 KOFU_API_BASIC_AUTH = env.bool("KOFU_API_BASIC_AUTH", default=False)
 # API tokens: the longest and the default lifetime a user may give one.

@@ -7,17 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from fixtures.demo import DEMO_PASSWORD, advance, draft_create
+from tests.browser.helpers import _
+from tests.browser.two_factor import second_factor_pass
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _(message: str) -> str:
-    with translation.override("ja"):
-        return translation.gettext(message)
 
 
 def log_in(page: Page, username: str) -> Page:
@@ -26,6 +22,7 @@ def log_in(page: Page, username: str) -> Page:
     page.get_by_label(_("Password")).fill(DEMO_PASSWORD)
     page.get_by_role("button", name=_("Log in"), exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    second_factor_pass(page, username)
     return page
 
 
