@@ -296,3 +296,9 @@ CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
+
+# --- API schema: every operation documents its error responses (issue 12) ---
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "core.openapi.document_errors",
+]

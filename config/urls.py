@@ -8,7 +8,7 @@ from viewflow.workflow.flow import FlowAppViewset
 
 from awards.api import PublicCommendationViewSet
 from declarations.api import PublicDeclarationViewSet
-from kpis.api import KpiDashboardViewSet
+from kpis.api import KpiDashboardView
 from letters.api import LetterBatchViewSet, LetterViewSet
 from letters.views import letter_batch_detail, letter_download
 from notifications import views as notification_views
@@ -27,7 +27,18 @@ from workflows.flows import (
     SubsidyFlow,
 )
 
-router = DefaultRouter()
+
+class NumericIdRouter(DefaultRouter):
+    """Every record id in the API is a number: any other value in its place matches no route
+    (404) instead of reaching a view that would fail on int(), and the schema says so."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if not hasattr(viewset, "lookup_value_regex"):
+            viewset.lookup_value_regex = "[0-9]+"
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
+router = NumericIdRouter()
 router.register("rounds", workflow_api.RoundViewSet, basename="round")
 router.register("applications", workflow_api.ApplicationViewSet, basename="application")
 router.register("letters", LetterViewSet, basename="letter")
@@ -46,7 +57,6 @@ router.register("revocations", RevocationViewSet, basename="revocation")
 router.register("outcome-reports", OutcomeReportViewSet, basename="outcome-report")
 router.register("public/declarations", PublicDeclarationViewSet, basename="public-declaration")
 router.register("public/commendations", PublicCommendationViewSet, basename="public-commendation")
-router.register("kpis", KpiDashboardViewSet, basename="kpis")
 
 site = Site(
     title="Kofu",
@@ -86,6 +96,7 @@ urlpatterns = [
     path("kpis/", include(("kpis.urls", "kpis"))),
     path("portal/outcomes/", include(("workflows.portal_outcomes", "outcomes"))),
     path("admin/", admin.site.urls),
+    path("api/kpis/", KpiDashboardView.as_view(), name="kpis-list"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
