@@ -1,6 +1,5 @@
 """Notifications reach a real SMTP server once, in the recipient's language, with a link."""
 
-
 import pytest
 from rest_framework.test import APIClient
 
