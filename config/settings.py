@@ -474,3 +474,36 @@ CONTENT_SECURITY_POLICY = {
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["CommitteeStatusEnum"] = (
     "screening.selectors.PanelStatus"
 )
+
+# --- Notices: delivery leases, the sweep and staff alerts (issue 12) ---
+# A sender holds a claimed email for this long; unconfirmed after it, the sweep sends it again
+# with the same Message-ID. Far above one SMTP conversation (EMAIL_TIMEOUT bounds each socket
+# wait), far below the broker's visibility timeout.
+KOFU_NOTIFICATION_LEASE_SECONDS = env.int("KOFU_NOTIFICATION_LEASE_SECONDS", default=600)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# A legally required notice still undelivered after this many failed attempts or this many
+# hours is escalated to staff once: an inbox notification to every staff user, and an email to
+# this address when it is set (the duty mailbox of the programme office).
+KOFU_NOTICE_ALERT_AFTER_ATTEMPTS = env.int("KOFU_NOTICE_ALERT_AFTER_ATTEMPTS", default=3)
+KOFU_NOTICE_ALERT_AFTER_HOURS = env.int("KOFU_NOTICE_ALERT_AFTER_HOURS", default=4)
+KOFU_NOTICE_ALERT_EMAIL = env.str("KOFU_NOTICE_ALERT_EMAIL", default="")
+CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
+    "task": "notifications.tasks.notifications_sweep",
+    "schedule": 60.0,
+}
+# Redis redelivers an unacknowledged message (tasks are acknowledged late) or one waiting for its
+# countdown after this long. It must exceed the longest task (a round's letter batch: minutes)
+# and the longest retry countdown (letters back off up to 10 minutes), or a task still running or
+# waiting would be delivered to a second worker; and it sits well above the notification lease,
+# so a lost email is resent by the sweep after 10 minutes, not by the broker after an hour (that
+# late redelivery then finds nothing to claim). RabbitMQ: set consumer_timeout in rabbitmq.conf
+# to the same 3600000 ms.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+
+# --- API schema: every operation documents its error responses (issue 12) ---
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "core.openapi.document_errors",
+]

@@ -13,7 +13,7 @@ from accounts.api import ApiTokenViewSet
 from awards.api import PublicCommendationViewSet
 from core.health import health
 from declarations.api import PublicDeclarationViewSet
-from kpis.api import KpiDashboardViewSet
+from kpis.api import KpiDashboardView
 from letters.api import LetterBatchViewSet, LetterViewSet
 from letters.views import letter_batch_detail, letter_download
 from notifications import views as notification_views
@@ -33,7 +33,18 @@ from workflows.flows import (
     SubsidyFlow,
 )
 
-router = DefaultRouter()
+
+class NumericIdRouter(DefaultRouter):
+    """Every record id in the API is a number: any other value in its place matches no route
+    (404) instead of reaching a view that would fail on int(), and the schema says so."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if not hasattr(viewset, "lookup_value_regex"):
+            viewset.lookup_value_regex = "[0-9]+"
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
+router = NumericIdRouter()
 router.register("rounds", workflow_api.RoundViewSet, basename="round")
 router.register("applications", workflow_api.ApplicationViewSet, basename="application")
 router.register("letters", LetterViewSet, basename="letter")
@@ -52,7 +63,6 @@ router.register("revocations", RevocationViewSet, basename="revocation")
 router.register("outcome-reports", OutcomeReportViewSet, basename="outcome-report")
 router.register("public/declarations", PublicDeclarationViewSet, basename="public-declaration")
 router.register("public/commendations", PublicCommendationViewSet, basename="public-commendation")
-router.register("kpis", KpiDashboardViewSet, basename="kpis")
 router.register("tokens", ApiTokenViewSet, basename="api-token")
 
 site = Site(
@@ -100,6 +110,7 @@ urlpatterns = [
     path("kpis/", include(("kpis.urls", "kpis"))),
     path("portal/outcomes/", include(("workflows.portal_outcomes", "outcomes"))),
     path("admin/", admin.site.urls),
+    path("api/kpis/", KpiDashboardView.as_view(), name="kpis-list"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI loads its bundle from its CDN; its page script is served as a file (split view)

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -31,6 +32,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Turn domain errors and DRF errors into one JSON shape: {code, message, field}."""
     if isinstance(exc, KofuError):
         return Response(exc.as_dict(), status=exc.http_status)
+    if isinstance(exc, ObjectDoesNotExist):  # a record named in the request does not exist
+        exc = Http404()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -27,9 +27,11 @@ class Notification(models.Model):
     """One message to one person: the in-app inbox entry and the email outbox row in one.
 
     Written in the transaction of its event; a task sends the email after commit. The email
-    status moves pending → sending → sent (or failed); a row left "sending" by a worker that
-    died mid-send is never resent automatically, so no one gets a message twice — staff see it
-    on the failures page and may resend it.
+    status moves pending → sending → sent (or failed). ``claimed_at`` is the sender's lease: a
+    row still "sending" (or "pending" with no task left to send it) when the lease runs out is
+    sent again by the sweep, with the same Message-ID so the receiving side can drop a copy.
+    A legally required notice still undelivered after a few attempts or hours is escalated to
+    staff once (``escalated_at``).
     """
 
     class EmailStatus(models.TextChoices):
@@ -58,6 +60,7 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

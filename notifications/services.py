@@ -4,18 +4,19 @@ digest, per the user's preference; notices the law requires are always emailed).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import language_of_user
+from accounts.selectors import language_of_user, users_with_role
 from audit.services import event_record
 from core.errors import InvalidState
 from core.roles import Role
@@ -23,8 +24,13 @@ from core.roles import Role
 from .models import Attempt, Notification, Preference, ReminderSent
 
 MAX_ATTEMPTS = 5
-STUCK_AFTER = dt.timedelta(minutes=10)
 Status = Notification.EmailStatus
+logger = logging.getLogger(__name__)
+
+
+def lease() -> dt.timedelta:
+    """How long a sender may hold a claimed row before the sweep sends it again."""
+    return dt.timedelta(seconds=settings.KOFU_NOTIFICATION_LEASE_SECONDS)
 
 
 class DeliveryFailed(Exception):
@@ -112,11 +118,12 @@ def _email(notification: Notification) -> EmailMultiAlternatives:
 
 
 def notification_deliver(*, notification_id: int) -> bool:
-    """Email one notification at most once; True if it was sent by this call.
+    """Email one notification; True if it was sent by this call.
 
-    The claim (pending → sending) commits before the SMTP conversation, so a second task for
-    the same row finds nothing to claim, and a worker that dies mid-send leaves the row
-    "sending" for a person to look at instead of sending it again.
+    The claim (pending → sending, ``claimed_at`` = now) commits before the SMTP conversation, so
+    a second task for the same row finds nothing to claim. A worker that dies mid-send leaves
+    the row "sending"; once its lease runs out, ``notifications_reclaim`` sends it again with
+    the same Message-ID.
     """
     claimed = Notification.objects.filter(pk=notification_id, email_status=Status.PENDING).update(
         email_status=Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
@@ -204,13 +211,132 @@ def digests_due_user_ids() -> list[int]:
 
 
 def notifications_needing_attention() -> QuerySet[Notification]:
-    """Failed emails, and those a worker claimed but never finished (it may have died)."""
-    stuck = Q(email_status=Status.SENDING, claimed_at__lt=timezone.now() - STUCK_AFTER)
+    """Failed emails, those a worker claimed and never confirmed within the lease, and legally
+    required notices escalated to staff and still undelivered."""
+    stuck = Q(email_status=Status.SENDING, claimed_at__lt=timezone.now() - lease())
+    escalated = Q(escalated_at__isnull=False) & ~Q(email_status=Status.SENT)
     return (
-        Notification.objects.filter(Q(email_status=Status.FAILED) | stuck)
+        Notification.objects.filter(Q(email_status=Status.FAILED) | stuck | escalated)
         .select_related("recipient")
         .prefetch_related("attempt_log")
     )
+
+
+def notifications_reclaim() -> int:
+    """Send again every email whose lease ran out unconfirmed; returns how many were queued.
+
+    A row still "sending" lost its worker (killed, out of memory, machine gone) somewhere
+    between the claim and the confirmation; a row still "pending" lost its task (a broker
+    flushed, a commit hook that never ran). Each is put back to "pending" and queued once, with
+    a compare-and-set on ``claimed_at`` so two sweeps never queue it twice. The email keeps its
+    Message-ID, so if the lost attempt did reach the server, the recipient's side can drop the
+    copy. A row already tried ``MAX_ATTEMPTS`` times fails for good instead.
+    """
+    from .tasks import notification_send
+
+    now = timezone.now()
+    cutoff = now - lease()
+    expired = Notification.objects.filter(
+        Q(email_status=Status.SENDING, claimed_at__lt=cutoff)
+        | Q(email_status=Status.PENDING, claimed_at__lt=cutoff)
+        | Q(email_status=Status.PENDING, claimed_at=None, created_at__lt=cutoff)
+    ).values_list("pk", "email_status", "claimed_at", "attempts")
+    queued = 0
+    for pk, status, claimed_at, attempts in expired:
+        with transaction.atomic():
+            lost = status == Status.SENDING
+            final = lost and attempts >= MAX_ATTEMPTS
+            error = "no confirmation within the lease: the sending worker was lost" if lost else ""
+            if not Notification.objects.filter(
+                pk=pk, email_status=status, claimed_at=claimed_at
+            ).update(
+                email_status=Status.FAILED if final else Status.PENDING,
+                claimed_at=now,
+                last_error=error or F("last_error"),
+            ):
+                continue  # another sweep or a late worker got there first
+            if lost:
+                Attempt.objects.create(
+                    notification_id=pk, outcome=Attempt.Outcome.FAILED, error=error
+                )
+            if not final:
+                transaction.on_commit(lambda pk=pk: notification_send.delay(pk))
+                queued += 1
+    return queued
+
+
+def notices_undelivered_due() -> QuerySet[Notification]:
+    """Legally required notices not yet escalated that failed, failed often enough, or have
+    waited too long."""
+    too_old = timezone.now() - dt.timedelta(hours=settings.KOFU_NOTICE_ALERT_AFTER_HOURS)
+    return (
+        Notification.objects.filter(legally_required=True, escalated_at=None)
+        .exclude(email_status=Status.SENT)
+        .annotate(
+            failures=Count("attempt_log", filter=Q(attempt_log__outcome=Attempt.Outcome.FAILED))
+        )
+        .filter(
+            Q(email_status=Status.FAILED)
+            | Q(failures__gte=settings.KOFU_NOTICE_ALERT_AFTER_ATTEMPTS)
+            | Q(created_at__lt=too_old)
+        )
+    )
+
+
+def notices_escalate() -> int:
+    """Alert staff, once per notice, to legally required notices still undelivered: an in-app
+    notification (and email) to every staff user and an email to ``KOFU_NOTICE_ALERT_EMAIL``."""
+    escalated = 0
+    for pk in notices_undelivered_due().values_list("pk", flat=True):
+        with transaction.atomic():
+            if not Notification.objects.filter(pk=pk, escalated_at=None).update(
+                escalated_at=timezone.now()
+            ):
+                continue
+            notice = Notification.objects.select_related("recipient").get(pk=pk)
+            context = {
+                "subject": notice.subject,
+                "recipient": notice.recipient.get_full_name() or notice.recipient.username,
+                "email": notice.recipient.email,
+                "created": timezone.localtime(notice.created_at).strftime("%Y-%m-%d %H:%M"),
+                "attempts": notice.attempts,
+                "error": notice.last_error[:200],
+            }
+            notify(
+                recipients=users_with_role(Role.STAFF),
+                kind="notice_undelivered",
+                context=context,
+                link="/inbox/failures/",
+            )
+            event_record(
+                notice,
+                "notification_escalate",
+                by=None,
+                role=Role.SYSTEM,
+                data={
+                    "kind": notice.kind,
+                    "recipient": notice.recipient_id,
+                },
+            )
+            if settings.KOFU_NOTICE_ALERT_EMAIL:
+                transaction.on_commit(lambda context=context: _alert_email_send(context))
+        escalated += 1
+    return escalated
+
+
+def _alert_email_send(context: dict[str, Any]) -> None:
+    subject, body = _render(
+        "notice_undelivered", {**context, "link": "/inbox/failures/"}, settings.LANGUAGE_CODE
+    )
+    try:
+        EmailMultiAlternatives(
+            subject,
+            f"{body}\n\n{settings.SITE_URL}/inbox/failures/",
+            settings.DEFAULT_FROM_EMAIL,
+            [settings.KOFU_NOTICE_ALERT_EMAIL],
+        ).send()
+    except Exception:  # the staff users' own notifications are retried by the outbox
+        logger.exception("could not email the undelivered-notice alert")
 
 
 @transaction.atomic

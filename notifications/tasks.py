@@ -1,6 +1,13 @@
 from celery import shared_task
 
-from .services import DeliveryFailed, digest_deliver, digests_due_user_ids, notification_deliver
+from .services import (
+    DeliveryFailed,
+    digest_deliver,
+    digests_due_user_ids,
+    notices_escalate,
+    notification_deliver,
+    notifications_reclaim,
+)
 
 RETRY_BASE_SECONDS = 30
 
@@ -21,3 +28,10 @@ def notification_send(self, notification_id: int) -> bool:
 def digests_send() -> int:
     """Daily: one digest email per user with waiting digest notifications."""
     return sum(digest_deliver(user_id=user_id) for user_id in digests_due_user_ids())
+
+
+@shared_task
+def notifications_sweep() -> tuple[int, int]:
+    """Every minute: send again what a lost worker or task left unconfirmed past its lease, then
+    alert staff to legally required notices still undelivered."""
+    return notifications_reclaim(), notices_escalate()

@@ -1,16 +1,11 @@
 """Notifications reach a real SMTP server once, in the recipient's language, with a link."""
 
-import datetime as dt
-
 import pytest
-import time_machine
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from notifications.models import Attempt, Notification, Preference
 from notifications.services import (
     MAX_ATTEMPTS,
-    notification_deliver,
     notification_resend,
     notifications_needing_attention,
     notify,
@@ -71,23 +66,6 @@ def test_send_task_run_twice_delivers_once(people, smtp_server):
     notification.refresh_from_db()
     assert (notification.email_status, notification.attempts) == (Status.SENT, 1)
     assert list(notification.attempt_log.values_list("outcome", flat=True)) == ["sent"]
-
-
-def test_worker_dying_mid_send_never_sends_twice_until_staff_resend(people, smtp_server):
-    notification = _one_notification(people.applicant)
-    # a worker claimed the row and died before it finished
-    Notification.objects.filter(pk=notification.pk).update(
-        email_status=Status.SENDING, claimed_at=timezone.now(), attempts=1
-    )
-    assert notification_deliver(notification_id=notification.pk) is False
-    assert smtp_server.envelopes == []
-    assert not notifications_needing_attention().exists()  # it may still be finishing
-
-    with time_machine.travel(timezone.now() + dt.timedelta(minutes=11)):
-        assert list(notifications_needing_attention()) == [notification]
-        notification_resend(notification_id=notification.pk, by=people.staff)
-    notification_send.apply(args=[notification.pk])
-    assert len(smtp_server.envelopes) == 1
 
 
 def test_refusing_server_retries_then_records_the_final_failure(people, smtp_server, monkeypatch):
