@@ -1,7 +1,8 @@
 """The OpenAPI schema matches what the API answers: schemathesis generates requests from the
 schema for every operation and sends each as a staff user and as an applicant (each with an API
-token) to the WSGI application; a server error, a status code the schema does not list, or a body that
-does not match the schema fails the test. Bounded: a few examples per operation, no shrinking."""
+token) to the WSGI application; a server error, a status code the schema does not list, or a
+body that does not match the schema fails the test. Bounded: a few examples per operation, no
+shrinking."""
 
 from __future__ import annotations
 
