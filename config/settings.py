@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -269,3 +270,13 @@ KOFU_KPI_PERIOD = (
 KOFU_KPI_SUBSIDY_USERS_SINCE = env.int("KOFU_KPI_SUBSIDY_USERS_SINCE", default=2020)
 # The dashboard is computed on request; its page and charts share one result for this long.
 KOFU_KPI_CACHE_SECONDS = env.int("KOFU_KPI_CACHE_SECONDS", default=5)
+
+# --- API errors and retries (issue 12) ---
+# While the database is unreachable requests answer 503 with this Retry-After (seconds).
+KOFU_RETRY_AFTER_SECONDS = env.int("KOFU_RETRY_AFTER_SECONDS", default=30)
+# An Idempotency-Key is remembered this long, then forgotten by the beat task below.
+KOFU_IDEMPOTENCY_KEY_HOURS = env.int("KOFU_IDEMPOTENCY_KEY_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["idempotency-keys-expire"] = {
+    "task": "core.tasks.idempotency_keys_expire_task",
+    "schedule": 3600.0,
+}

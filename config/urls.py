@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 from viewflow.urls import Site
 from viewflow.workflow.flow import FlowAppViewset
 
 from awards.api import PublicCommendationViewSet
+from core.api import Router
 from declarations.api import PublicDeclarationViewSet
 from kpis.api import KpiDashboardViewSet
 from letters.api import LetterBatchViewSet, LetterViewSet
@@ -27,7 +27,7 @@ from workflows.flows import (
     SubsidyFlow,
 )
 
-router = DefaultRouter()
+router = Router()
 router.register("rounds", workflow_api.RoundViewSet, basename="round")
 router.register("applications", workflow_api.ApplicationViewSet, basename="application")
 router.register("letters", LetterViewSet, basename="letter")
@@ -91,3 +91,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("staff/", site.urls),
 ]
+
+# Unknown paths and server errors answer JSON {code, message, field} under /api/.
+handler404 = "core.api.page_not_found"
+handler500 = "core.api.server_error"
