@@ -185,7 +185,9 @@ def application_create(*, round_id: int, by: Any, plan_summary: str = "") -> App
     company_id = company_id_of_user(by)
     if not has_role(by, Role.APPLICANT) or company_id is None:
         raise NotAllowed(_("Only a user registered for a company can apply."))
-    round_ = SubsidyRound.objects.get(pk=round_id)
+    round_ = SubsidyRound.objects.filter(pk=round_id).first()
+    if round_ is None:
+        raise ValidationFailed(_("There is no such round."), field="round")
     if timezone.now() >= round_.closes_at:
         raise WindowClosed(
             _("The application window of “%(round)s” has closed.") % {"round": round_.name}

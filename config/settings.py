@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -507,3 +508,13 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "core.openapi.document_errors",
 ]
+
+# --- API errors and retries (issue 12) ---
+# While the database is unreachable requests answer 503 with this Retry-After (seconds).
+KOFU_RETRY_AFTER_SECONDS = env.int("KOFU_RETRY_AFTER_SECONDS", default=30)
+# An Idempotency-Key is remembered this long, then forgotten by the beat task below.
+KOFU_IDEMPOTENCY_KEY_HOURS = env.int("KOFU_IDEMPOTENCY_KEY_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["idempotency-keys-expire"] = {
+    "task": "core.tasks.idempotency_keys_expire_task",
+    "schedule": 3600.0,
+}

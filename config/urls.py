@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 from viewflow.urls import Site
 from viewflow.workflow.flow import FlowAppViewset
 
@@ -11,6 +10,7 @@ from accounts import token_views
 from accounts import views as account_views
 from accounts.api import ApiTokenViewSet
 from awards.api import PublicCommendationViewSet
+from core.api import Router
 from core.health import health
 from declarations.api import PublicDeclarationViewSet
 from kpis.api import KpiDashboardView
@@ -33,18 +33,7 @@ from workflows.flows import (
     SubsidyFlow,
 )
 
-
-class NumericIdRouter(DefaultRouter):
-    """Every record id in the API is a number: any other value in its place matches no route
-    (404) instead of reaching a view that would fail on int(), and the schema says so."""
-
-    def get_lookup_regex(self, viewset, lookup_prefix=""):
-        if not hasattr(viewset, "lookup_value_regex"):
-            viewset.lookup_value_regex = "[0-9]+"
-        return super().get_lookup_regex(viewset, lookup_prefix)
-
-
-router = NumericIdRouter()
+router = Router()
 router.register("rounds", workflow_api.RoundViewSet, basename="round")
 router.register("applications", workflow_api.ApplicationViewSet, basename="application")
 router.register("letters", LetterViewSet, basename="letter")
@@ -127,3 +116,7 @@ urlpatterns = [
     ),
     path("staff/", site.urls),
 ]
+
+# Unknown paths and server errors answer JSON {code, message, field} under /api/.
+handler404 = "core.api.page_not_found"
+handler500 = "core.api.server_error"

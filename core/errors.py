@@ -53,3 +53,16 @@ class CorrectionMissing(InvalidState):
     """A record is returned for correction but no unanswered correction says by when."""
 
     code = "correction_missing"
+
+
+class AlreadyDone(InvalidState):
+    """The step was completed a moment ago, e.g. by the same person's double click."""
+
+    code = "already_done"
+
+
+class Conflict(KofuError):
+    """Another request changed the record at the same time; reading it again shows its state."""
+
+    code = "conflict"
+    http_status = 409

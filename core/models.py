@@ -5,15 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IdempotencyRecord(models.Model):
-    """The first response to a money-moving request, replayed for a repeated Idempotency-Key."""
+    """A request under an Idempotency-Key: written before the work starts, so a repeat while
+    it runs is refused, and given the first response when it ends, so a repeat replays it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     key = models.CharField(max_length=200)
+    method = models.CharField(max_length=10, default="POST")
     endpoint = models.CharField(max_length=300)
     request_fingerprint = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField()
-    response_body = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Empty while the first request is in flight.
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         constraints = [
@@ -21,7 +24,11 @@ class IdempotencyRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.key} ({self.endpoint})"
+        return f"{self.key} ({self.method} {self.endpoint})"
+
+    @property
+    def in_flight(self) -> bool:
+        return self.response_status is None
 
 
 class CorrectionRequestBase(models.Model):

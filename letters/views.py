@@ -5,15 +5,15 @@ from django.utils.translation import gettext as _
 
 from core.roles import is_staff_side
 
+from .exceptions import LetterNotReady
 from .models import Letter, LetterBatch
 from .selectors import letter_get_for_user
 
 
 def letter_file_response(letter: Letter) -> HttpResponse:
+    """The issued letter's PDF; LetterNotReady (409) while it is still being generated."""
     if letter.status != Letter.Status.ISSUED:
-        return HttpResponse(
-            _("This letter is still being generated; try again in a moment."), status=409
-        )
+        raise LetterNotReady(_("This letter is still being generated; try again in a moment."))
     response = FileResponse(
         letter.file.open("rb"), content_type="application/pdf", filename=f"{letter}.pdf"
     )
@@ -24,7 +24,10 @@ def letter_file_response(letter: Letter) -> HttpResponse:
 @login_required
 def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter's PDF, for its company's members, staff and auditors; 404 for anyone else."""
-    return letter_file_response(letter_get_for_user(request.user, pk))
+    try:
+        return letter_file_response(letter_get_for_user(request.user, pk))
+    except LetterNotReady as refused:
+        return HttpResponse(refused.message, status=refused.http_status)
 
 
 @login_required

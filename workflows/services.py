@@ -34,6 +34,7 @@ from awards.services import (
     nominations_conclude,
 )
 from core.dates import JST, today_jst
+from core.errors import AlreadyDone
 from core.roles import Role, has_role
 from declarations.models import Declaration
 from declarations.services import declaration_resubmit, declaration_submit, declaration_withdraw
@@ -209,6 +210,9 @@ def step_complete(
     """
     task = _require_task(application_id, step.node, flow_class)
     with task.activation() as activation:
+        if task.status not in ACTIVE:
+            # Read before the lock, completed by a concurrent request (a double click) since.
+            raise AlreadyDone(_("The “%(step)s” step is already done.") % {"step": step.title})
         flow_task = activation.flow_task
         if task.owner_id is None:
             if not flow_task.can_assign(by, task):
