@@ -12,13 +12,13 @@ def _client(user):
     return client
 
 
-def test_application_create_unknown_round_is_not_found(people):
+def test_application_create_unknown_round_is_refused_naming_the_field(people):
     response = _client(people.applicant).post(
         "/api/applications/", {"round": 987654}, format="json"
     )
 
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("invalid", "round")
 
 
 @pytest.mark.parametrize(
