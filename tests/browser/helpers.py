@@ -24,10 +24,9 @@ def field(label: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*{re.escape(label)}\s*[:：]?\s*$")
 
 
-def log_in(new_page, username: str) -> Page:
-    """A browser of the user's own, signed in through the login page (and the second step,
-    with a code from the user's authenticator, where Kofu asks for one)."""
-    page = new_page()
+def sign_in(page: Page, username: str) -> Page:
+    """Sign ``page`` in through the login page (and the second step, with a code from the user's
+    authenticator, where Kofu asks for one)."""
     page.goto("/accounts/login/")
     page.get_by_label(_("Username")).fill(username)
     page.get_by_label(_("Password")).fill(DEMO_PASSWORD)
@@ -35,3 +34,8 @@ def log_in(new_page, username: str) -> Page:
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     second_factor_pass(page, username)
     return page
+
+
+def log_in(new_page, username: str) -> Page:
+    """A browser of the user's own, signed in."""
+    return sign_in(new_page(), username)

@@ -7,23 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from fixtures.demo import DEMO_PASSWORD, advance, draft_create
-from tests.browser.helpers import _
-from tests.browser.two_factor import second_factor_pass
+from fixtures.demo import advance, draft_create
+from tests.browser.helpers import _, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, username: str) -> Page:
-    page.goto("/accounts/login/")
-    page.get_by_label(_("Username")).fill(username)
-    page.get_by_label(_("Password")).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=_("Log in"), exact=True).click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-    second_factor_pass(page, username)
-    return page
 
 
 def test_csp_main_pages_of_each_kind_load_without_violations(new_page, look, subsidy_round, people):
@@ -38,7 +27,7 @@ def test_csp_main_pages_of_each_kind_load_without_violations(new_page, look, sub
     )
     assert directives["script-src"] == "'self'"
     look(applicant, "csp-login")
-    log_in(applicant, people.applicant.username)
+    sign_in(applicant, people.applicant.username)
     expect(applicant).to_have_url(re.compile(r"/portal/$"))
     look(applicant, "csp-portal")
 
@@ -47,7 +36,7 @@ def test_csp_main_pages_of_each_kind_load_without_violations(new_page, look, sub
     expect(applicant.locator("html")).to_have_attribute("lang", "en")
 
     # viewflow's staff pages: the task list, the queue and a task's assign page
-    staff = log_in(new_page(), people.staff.username)
+    staff = sign_in(new_page(), people.staff.username)
     staff.goto("/staff/")
     staff.get_by_role("link", name=_("Queue")).click()
     expect(staff).to_have_url(re.compile(r"/queue/$"))
@@ -56,7 +45,7 @@ def test_csp_main_pages_of_each_kind_load_without_violations(new_page, look, sub
     staff.wait_for_load_state("networkidle")
 
     # the finance pages
-    finance = log_in(new_page(), people.finance.username)
+    finance = sign_in(new_page(), people.finance.username)
     finance.goto("/finance/")
     expect(finance.get_by_test_id("finance-link")).to_be_visible()
     look(finance, "csp-finance")
