@@ -7,3 +7,38 @@ document.addEventListener("change", (event) => {
     field.form.requestSubmit();
   }
 });
+
+// A form that changes something is sent once. After its submit event (unless another handler
+// cancelled it), the form is marked busy and its buttons are disabled, so a second click or a
+// second Enter while the server works sends nothing. The buttons are disabled on the next tick:
+// disabled at once, the pressed button's own name and value would be left out of the request.
+// A form marked data-resubmit (one that answers with a download, say) is left alone.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+  if (form.hasAttribute("data-resubmit")) return;
+  if (form.dataset.submitted === "true") {
+    event.preventDefault();
+    return;
+  }
+  if (event.defaultPrevented) return;
+  form.dataset.submitted = "true";
+  form.setAttribute("aria-busy", "true");
+  setTimeout(() => {
+    for (const button of form.querySelectorAll("button, input[type=submit]")) {
+      if (button.type === "submit") button.disabled = true;
+    }
+  }, 0);
+});
+
+// Back to a page from the browser's history: its forms can be sent again.
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) return;
+  for (const form of document.querySelectorAll("form[data-submitted]")) {
+    delete form.dataset.submitted;
+    form.removeAttribute("aria-busy");
+    for (const button of form.querySelectorAll("button, input[type=submit]")) {
+      if (button.type === "submit") button.disabled = false;
+    }
+  }
+});
