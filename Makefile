@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint pytest bench browser-deps services messages clean
+.PHONY: run test lint pytest bench browser-deps services messages css css-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,11 +14,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q '.[dev]'
 	touch $(STAMP)
 
-# development: a generated SECRET_KEY is allowed only with DEBUG on (config/settings.py)
-run messages: export DEBUG := 1
+# `make messages` runs with DEBUG on (a generated SECRET_KEY is allowed only then: config/settings.py)
+messages: export DEBUG := 1
+# `make run` runs as production does, DEBUG off: WhiteNoise serves the collected static files and
+# errors show Kofu's own pages. Its SECRET_KEY is made once and kept in var/ (not committed).
+run: export DEBUG := 0
+run: export SECRET_KEY = $(shell cat var/secret_key 2>/dev/null)
+# WhiteNoise serves the files from the apps' folders, uncompressed (collecting and compressing
+# them all, as production does, takes minutes)
+run: export WHITENOISE_USE_FINDERS := 1
+run: export STATICFILES_STORAGE := django.contrib.staticfiles.storage.StaticFilesStorage
 
-## run: install, migrate the SQLite database, load the demo data and the published figures, fire timers, serve on :8000
-run: $(STAMP)
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	chmod 600 $@
+
+## run: install, migrate the SQLite database, load the demo data and the published figures, fire
+## timers, serve on :8000 with DEBUG off
+run: $(STAMP) var/secret_key
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py demo_load
 	$(BIN)/python manage.py seed_figures_load
@@ -26,8 +40,8 @@ run: $(STAMP)
 	  trap 'kill $$!' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## test: lint, layer contract, and the whole suite on the embedded default
-test: $(STAMP) browser-deps
+## test: lint, layer contract, the committed CSS is current, and the whole suite on the embedded default
+test: $(STAMP) browser-deps css-check
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
@@ -38,7 +52,8 @@ bench: $(STAMP) services
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null)
 	$(BIN)/python -m bench
 
-## browser-deps: Debian's chromium for the browser tests (Playwright drives it; no download) and axe-core from npm
+## browser-deps: Debian's chromium for the browser tests (Playwright drives it; no download); from npm,
+## axe-core and the CSS toolchain (Tailwind CSS, the Digital Agency's tokens)
 browser-deps: node_modules/axe-core/axe.min.js
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian chromium for the browser tests"; \
@@ -51,6 +66,18 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
 	npm ci --no-audit --no-fund --silent
 	touch $@
+
+## css: rebuild static/kofu/kofu.css (committed) from web/static_src/kofu.css with Tailwind CSS and
+## the Digital Agency's design tokens, from the templates' classes
+css: node_modules/axe-core/axe.min.js
+	npm run --silent css
+
+## css-check: fail if the committed CSS is not what `make css` builds from today's sources
+css-check: node_modules/axe-core/axe.min.js
+	@npx tailwindcss -i web/static_src/kofu.css -o .css-check.css --minify 2>/dev/null
+	@cmp -s .css-check.css static/kofu/kofu.css || { rm -f .css-check.css; \
+	  echo "static/kofu/kofu.css is stale: run make css and commit it"; exit 1; }
+	@rm -f .css-check.css
 
 ## services: start PostgreSQL and Redis on this machine if they are down
 services:

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    # web/ first: its base layout, error pages and login page win over viewflow's templates
+    "web",
+    "django.forms",  # its form templates, under web/'s own (FORM_RENDERER below)
     "viewflow",
     "viewflow.workflow",
     "core",
@@ -97,6 +100,9 @@ TEMPLATES = [
         },
     }
 ]
+# Every form renders through the project's templates (web/templates/django/forms/): label,
+# requirement, hint, the error next to the field, tied by aria-describedby.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # SQLite is the embedded default. IMMEDIATE transactions make concurrent writers wait for
 # the write lock instead of failing with "database is locked" halfway through a transition.
@@ -127,6 +133,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Tokyo"  # shown to people; the database stores UTC
+# one way to write dates per language, on every page (config/formats/ja: 2026年12月2日 8:39)
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 # `manage.py collectstatic` copies every app's files here; WhiteNoise serves them (see below)

@@ -42,3 +42,25 @@ window.addEventListener("pageshow", (event) => {
     }
   }
 });
+
+// Pages that came back with errors: the summary at the top takes the focus, so a screen reader
+// reads it first and the keyboard starts there.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+});
+
+// On a narrow screen the main menu folds behind a button; without JavaScript it stays open.
+document.documentElement.classList.add("js");
+document.addEventListener("DOMContentLoaded", () => {
+  const button = document.querySelector(".k-menu-button");
+  const nav = document.getElementById("k-nav");
+  if (!button || !nav) return;
+  button.hidden = false;
+  nav.setAttribute("data-collapsed", "");
+  button.addEventListener("click", () => {
+    const open = button.getAttribute("aria-expanded") === "true";
+    button.setAttribute("aria-expanded", String(!open));
+    nav.toggleAttribute("data-collapsed", open);
+  });
+});

@@ -42,7 +42,7 @@ def test_login_wrong_passwords_at_limit_locked_with_retry_time(client, people, s
     assert answers[4]["Retry-After"] == str(15 * 60)
     page = answers[4].content.decode()
     assert 'data-testid="lockout"' in page
-    assert "2026年12月2日10:15" in page  # 01:00 UTC + 15 minutes, shown in Asia/Tokyo
+    assert "2026年12月2日 10:15" in page  # 01:00 UTC + 15 minutes, shown in Asia/Tokyo
 
 
 def test_login_right_password_while_locked_refused(client, people, settings):
@@ -157,7 +157,7 @@ def test_api_basic_wrong_passwords_locked_right_password_refused(people, setting
     body = locked.json()
     assert body["code"] == "account_locked"
     assert body["field"] is None
-    assert "2026年12月2日10:15" in body["message"]
+    assert "2026年12月2日 10:15" in body["message"]
     assert locked["Retry-After"] == str(15 * 60)
     # and after the cool-off the right password works again
     with time_machine.travel(T0 + dt.timedelta(minutes=16), tick=False):

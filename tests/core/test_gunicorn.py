@@ -111,7 +111,7 @@ def test_gunicorn_static_css_served_by_whitenoise(production):
     response = get(port, href)
     assert response.status == 200
     assert response.getheader("Content-Type").startswith("text/css")
-    assert b"header{background:#123e6b" in response.body
+    assert b".k-header{" in response.body  # the compiled design (web/static_src/kofu.css)
     # with DEBUG off Django serves no static files: WhiteNoise did, and says how long to keep it
     assert "max-age=" in response.getheader("Cache-Control")
 

@@ -62,7 +62,7 @@ def test_received_at_is_the_application_date_a_later_letter_cites(request, peopl
         programme.returned(record.pk, people.staff)
 
     # then the second correction letter gives the first receipt's date as the application date
-    second = Letter.objects.filter(
-        subject_id=str(record.pk), kind=Letter.Kind.CORRECTION
-    ).latest("id")
+    second = Letter.objects.filter(subject_id=str(record.pk), kind=Letter.Kind.CORRECTION).latest(
+        "id"
+    )
     assert second.context["applied_on"] == first.astimezone(JST).date().isoformat()

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    """The shared look of every page: the base layout, the components, the form templates,
+    the error pages, and the filters that write dates and yen one way everywhere."""
+
+    name = "web"
+    verbose_name = "Web"
