@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "awards",
     "outcomes",
     "workflows",
+    "portal",
     "history",
     "traces",
     "kpis",
