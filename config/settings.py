@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "awards",
     "outcomes",
     "workflows",
+    "portal",
     "history",
     "traces",
     "kpis",

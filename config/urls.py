@@ -19,10 +19,11 @@ from letters.views import letter_batch_detail, letter_download
 from notifications import views as notification_views
 from notifications.api import NotificationViewSet
 from payments.api import PayableViewSet, PayeeAccountViewSet, PaymentBatchViewSet
+from portal import applications as portal_applications
 from revocations.api import RevocationViewSet
 from screening.api import ConflictViewSet, ReviewItemViewSet, ReviewViewSet
 from workflows import api as workflow_api
-from workflows import api_programmes, committee_pages, portal, portal_awards, portal_declarations
+from workflows import api_programmes, committee_pages
 from workflows import documents as document_views
 from workflows.api_outcomes import OutcomeReportViewSet
 from workflows.flows import (
@@ -68,7 +69,7 @@ site = Site(
 SWAGGER_CDN = "https://cdn.jsdelivr.net"
 
 urlpatterns = [
-    path("", portal.home, name="home"),
+    path("", portal_applications.home, name="home"),
     path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -76,15 +77,7 @@ urlpatterns = [
     path("accounts/two-factor/", include((account_views.urlpatterns, "two_factor"))),
     path("accounts/webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("accounts/tokens/", include((token_views.urlpatterns, "tokens"))),
-    path(
-        "portal/",
-        include(
-            (
-                portal.urlpatterns + portal_declarations.urlpatterns + portal_awards.urlpatterns,
-                "portal",
-            )
-        ),
-    ),
+    path("portal/", include(("portal.urls", "portal"))),
     path("letters/<int:pk>/pdf/", letter_download, name="letter_download"),
     path("documents/", include((document_views.urlpatterns, "documents"))),
     path("letters/batches/<int:pk>/", letter_batch_detail, name="letter_batch"),
@@ -97,7 +90,7 @@ urlpatterns = [
     path("finance/", include(("payments.urls", "finance"))),
     path("audit/", include(("traces.urls", "traces"))),
     path("kpis/", include(("kpis.urls", "kpis"))),
-    path("portal/outcomes/", include(("workflows.portal_outcomes", "outcomes"))),
+    path("portal/outcomes/", include(("portal.outcomes", "outcomes"))),
     path("admin/", admin.site.urls),
     path("api/kpis/", KpiDashboardView.as_view(), name="kpis-list"),
     path("api/", include(router.urls)),

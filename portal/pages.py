@@ -1,4 +1,4 @@
-"""What the web pages of every programme share: acting through a service, and task links."""
+"""What the portal's pages of every programme share: acting through a service, and task links."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from django.http import HttpRequest, HttpResponse
 
 from applications.models import Application
 from core.errors import KofuError
-
-from . import services
+from workflows import services
 
 
 def task_links(subject_id: int, model: type[models.Model] = Application) -> list[dict[str, Any]]:

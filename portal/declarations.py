@@ -22,8 +22,8 @@ from declarations import services as declaration_services
 from declarations.models import Declaration
 from declarations.selectors import declaration_get_for_user, open_correction
 from letters.selectors import letters_for_subject
+from workflows import services
 
-from . import services
 from .pages import act_and_return, form_errors_and_return, task_links
 
 

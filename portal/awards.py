@@ -27,8 +27,8 @@ from awards.selectors import (
 from core.errors import KofuError, ValidationFailed
 from core.roles import is_staff_side
 from letters.selectors import letters_for_subject
+from workflows import services
 
-from . import services
 from .pages import act_and_return, form_error_add, form_errors_and_return, task_links
 
 

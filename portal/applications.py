@@ -34,11 +34,11 @@ from outcomes.selectors import outcome_reports_of
 from payments.models import AccountType
 from payments.selectors import payable_for_application, payee_accounts_for_user
 from payments.services import payee_account_register, payee_account_retire
+from workflows import services
 
-from . import services
+from .awards import NominationForm
+from .declarations import DeclarationForm
 from .pages import act_and_return, form_error_add, form_errors_and_return, task_links
-from .portal_awards import NominationForm
-from .portal_declarations import DeclarationForm
 
 
 class TrainingLineForm(forms.Form):

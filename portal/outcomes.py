@@ -26,10 +26,10 @@ from outcomes.selectors import (
     productivity_rule,
     report_improvements,
 )
+from workflows import services
 
-from . import services
+from .applications import measure_field
 from .pages import act_and_return, form_errors_and_return, task_links
-from .portal import measure_field
 
 
 class OutcomeReportForm(forms.Form):
