@@ -31,13 +31,20 @@ def citable_applications(company_id: int) -> QuerySet[Application]:
     )
 
 
-def commended_companies(fiscal_year: int | None = None) -> QuerySet[Nomination]:
-    """The published list: commended nominations with their company and round, newest year first."""
+def commended_companies(fiscal_year: int | None = None, search: str = "") -> QuerySet[Nomination]:
+    """The published list: commended nominations with their company and round, newest year first;
+    ``search`` narrows them to a company name, its kana or its 法人番号."""
     queryset = Nomination.objects.filter(status=Nomination.Status.COMMENDED).select_related(
         "company", "round"
     )
     if fiscal_year is not None:
         queryset = queryset.filter(round__fiscal_year=fiscal_year)
+    for word in search.split():
+        queryset = queryset.filter(
+            Q(company__name__icontains=word)
+            | Q(company__name_kana__icontains=word)
+            | Q(company__corporate_number=word)
+        )
     return queryset.order_by("-round__fiscal_year", "commended_on", "company__name", "id")
 
 

@@ -24,7 +24,8 @@ def commended_list(request: HttpRequest) -> HttpResponse:
     """Commended companies by fiscal year; ``?fiscal_year=2026`` shows one year."""
     requested = request.GET.get("fiscal_year", "")
     fiscal_year = int(requested) if requested.isdigit() else None
-    commended = commended_companies(fiscal_year)
+    search = request.GET.get("q", "").strip()[:100]
+    commended = commended_companies(fiscal_year, search)
     years = [
         {"fiscal_year": year, "nominations": list(rows)}
         for year, rows in groupby(commended, key=lambda nomination: nomination.round.fiscal_year)
@@ -32,7 +33,12 @@ def commended_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "awards/commended.html",
-        {"years": years, "fiscal_year": fiscal_year, "all_years": commended_fiscal_years()},
+        {
+            "years": years,
+            "fiscal_year": fiscal_year,
+            "all_years": commended_fiscal_years(),
+            "search": search,
+        },
     )
 
 

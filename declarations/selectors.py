@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.selectors import company_id_of_user
@@ -30,13 +30,18 @@ def company_has_registered_declaration(company_id: int, on: dt.date | None = Non
     ).exists()
 
 
-def published_declarations() -> QuerySet[Declaration]:
-    """Registered declarations whose company consented to publication, by registration number."""
-    return (
-        Declaration.objects.filter(status=Status.REGISTERED, publish_consent=True)
-        .select_related("company")
-        .order_by("registration_number")
-    )
+def published_declarations(search: str = "") -> QuerySet[Declaration]:
+    """Registered declarations whose company consented to publication, by registration number;
+    ``search`` narrows them to a company name, its kana, its 法人番号 or words of the goals."""
+    queryset = Declaration.objects.filter(status=Status.REGISTERED, publish_consent=True)
+    for word in search.split():
+        queryset = queryset.filter(
+            Q(company__name__icontains=word)
+            | Q(company__name_kana__icontains=word)
+            | Q(company__corporate_number=word)
+            | Q(goals__icontains=word)
+        )
+    return queryset.select_related("company").order_by("registration_number")
 
 
 def open_correction(declaration: Declaration) -> DeclarationCorrection | None:

@@ -11,5 +11,6 @@ PAGE_SIZE = 50
 
 def public_list(request: HttpRequest) -> HttpResponse:
     """Registered declarations whose companies consented to appear, by registration number."""
-    page = Paginator(published_declarations(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "declarations/public_list.html", {"page": page})
+    search = request.GET.get("q", "").strip()[:100]
+    page = Paginator(published_declarations(search), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "declarations/public_list.html", {"page": page, "search": search})
