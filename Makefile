@@ -68,16 +68,19 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	touch $@
 
 ## css: rebuild static/kofu/kofu.css (committed) from web/static_src/kofu.css with Tailwind CSS and
-## the Digital Agency's design tokens, from the templates' classes
+## the Digital Agency's design tokens, from the templates' classes; copy htmx into static/vendor/
 css: node_modules/axe-core/axe.min.js
 	npm run --silent css
+	npm run --silent vendor
 
-## css-check: fail if the committed CSS is not what `make css` builds from today's sources
+## css-check: fail if the committed CSS (or htmx) is not what `make css` builds from today's sources
 css-check: node_modules/axe-core/axe.min.js
 	@npx tailwindcss -i web/static_src/kofu.css -o .css-check.css --minify 2>/dev/null
 	@cmp -s .css-check.css static/kofu/kofu.css || { rm -f .css-check.css; \
 	  echo "static/kofu/kofu.css is stale: run make css and commit it"; exit 1; }
 	@rm -f .css-check.css
+	@cmp -s node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/htmx.min.js || { \
+	  echo "static/vendor/htmx/htmx.min.js is not the htmx of package-lock.json: run make css and commit it"; exit 1; }
 
 ## services: start PostgreSQL and Redis on this machine if they are down
 services:

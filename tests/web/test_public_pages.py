@@ -43,3 +43,13 @@ def test_public_lists_offer_sign_in_to_the_signed_out(people, client):
     assert 'href="/accounts/login/"' in page
     page = client.get("/awards/commended/").content.decode()
     assert 'href="/accounts/login/"' in page and 'role="search"' in page
+
+
+def test_an_htmx_search_gets_only_the_results(people, client):
+    declaration = _published(people.applicant, people.staff)
+    fragment = client.get(
+        "/declarations/", {"q": declaration.company.name}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert fragment.lstrip().startswith('<div id="results">')
+    assert declaration.registration_number in fragment
+    assert "<html" not in fragment and 'role="search"' not in fragment
