@@ -32,7 +32,7 @@ def test_csp_main_pages_of_each_kind_load_without_violations(new_page, look, sub
     look(applicant, "csp-portal")
 
     # the language switch submits itself from the static script, not an inline handler
-    applicant.get_by_label("language").select_option("en")
+    applicant.get_by_label(_("language")).select_option("en")
     expect(applicant.locator("html")).to_have_attribute("lang", "en")
 
     # viewflow's staff pages: the task list, the queue and a task's assign page
