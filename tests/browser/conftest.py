@@ -135,25 +135,33 @@ def axe_violations(page) -> list[dict]:
     ]
 
 
+def survey(page, name: str) -> list[str]:
+    """A full-page screenshot at a laptop's and a phone's width under test-artifacts/, and
+    axe-core's serious and critical findings at each width, described; the viewport is put
+    back to where it was."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    original = page.viewport_size
+    findings = []
+    try:
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+            violations = axe_violations(page)
+            if violations:
+                findings.append(f"axe-core on {name} at {width} px: {violations}")
+    finally:
+        page.set_viewport_size(original)
+    return findings
+
+
 @pytest.fixture
 def look(artifacts) -> Callable:
-    """Look at a page as a person would: a full-page screenshot at a laptop's and a phone's
-    width under test-artifacts/, and axe-core at each width, failing on a serious or critical
-    finding. The viewport is put back to where it was."""
+    """Look at a page as a person would (survey): screenshots at a laptop's and a phone's width
+    under test-artifacts/, failing on a serious or critical axe-core finding at either."""
 
     def look(page, name: str) -> list[Path]:
-        original = page.viewport_size
-        shots = []
-        try:
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 900})
-                path = artifacts / f"{name}-{width}.png"
-                page.screenshot(path=str(path), full_page=True)
-                shots.append(path)
-                violations = axe_violations(page)
-                assert violations == [], f"axe-core on {name} at {width} px: {violations}"
-        finally:
-            page.set_viewport_size(original)
-        return shots
+        findings = survey(page, name)
+        assert findings == [], "\n".join(findings)
+        return [artifacts / f"{name}-{width}.png" for width in WIDTHS]
 
     return look
