@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=ja-JP",  # the browser's own controls (file picker, date field) in Japanese too
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
