@@ -64,3 +64,29 @@ document.addEventListener("DOMContentLoaded", () => {
     nav.toggleAttribute("data-collapsed", open);
   });
 });
+
+// A table wider than a phone scrolls inside itself (kofu.css); the keyboard must reach it to
+// scroll it, so a table that overflows is made focusable, and one that fits is left alone.
+function kofuScrollableTables() {
+  for (const table of document.querySelectorAll("table")) {
+    const overflows = table.scrollWidth > table.clientWidth + 1;
+    if (overflows && !table.hasAttribute("tabindex")) {
+      table.setAttribute("tabindex", "0");
+      table.dataset.scrollable = "";
+    } else if (!overflows && table.hasAttribute("data-scrollable")) {
+      table.removeAttribute("tabindex");
+      delete table.dataset.scrollable;
+    }
+  }
+}
+document.addEventListener("DOMContentLoaded", kofuScrollableTables);
+document.addEventListener("htmx:afterSettle", kofuScrollableTables);
+let kofuResizing = false;
+window.addEventListener("resize", () => {
+  if (kofuResizing) return;
+  kofuResizing = true;
+  requestAnimationFrame(() => {
+    kofuResizing = false;
+    kofuScrollableTables();
+  });
+});
