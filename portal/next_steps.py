@@ -148,7 +148,7 @@ def declaration_step(declaration: Declaration) -> NextStep | None:
         return NextStep(
             kind="declaration",
             reference=declaration.reference,
-            title=str(KINDS["declaration"]),
+            title="",
             status=declaration.status,
             status_label=declaration.get_status_display(),
             code=code,
