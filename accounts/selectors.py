@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from core.roles import Role
 
-from .models import ApiToken, Profile
+from .models import ApiToken, Company, Profile
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -21,6 +21,12 @@ def company_id_of_user(user: AbstractBaseUser | AnonymousUser | None) -> int | N
         cached = Profile.objects.filter(user=user).values_list("company_id", flat=True).first()
         user._kofu_company_id = cached  # type: ignore[union-attr]
     return cached
+
+
+def company_of_user(user: AbstractBaseUser | AnonymousUser | None) -> Company | None:
+    """The company the user acts for, if any."""
+    company_id = company_id_of_user(user)
+    return None if company_id is None else Company.objects.filter(pk=company_id).first()
 
 
 def users_with_role(role: str) -> QuerySet:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import company_id_of_user
+from accounts.selectors import company_id_of_user, company_of_user
 from applications import services as application_services
 from applications.measures import round_measures
 from applications.models import Application, CostType, DocumentType, OutcomeMeasure
@@ -36,6 +36,7 @@ from payments.selectors import payable_for_application, payee_accounts_for_user
 from payments.services import payee_account_register, payee_account_retire
 from workflows import services
 
+from . import next_steps
 from .awards import NominationForm
 from .declarations import DeclarationForm
 from .pages import act_and_return, form_error_add, form_errors_and_return, task_links
@@ -136,6 +137,8 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "applications": application_list_for_user(request.user),
             "rounds": round_list_open().prefetch_related("required_document_types"),
+            "next_steps": next_steps.steps_for_user(request.user),
+            "company": company_of_user(request.user),
             **_programme_context(request.user),
         },
     )

@@ -3,12 +3,15 @@ commerce, with the company's consent and its completed subsidies cited from our 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -98,6 +101,8 @@ def _detail_page(
     nomination: Nomination,
     *,
     document_form: DocumentForm | None = None,
+    refusal: str = "",
+    sent: Any = None,
     status: int = 200,
 ) -> HttpResponse:
     own_company = company_id_of_user(request.user)
@@ -116,13 +121,21 @@ def _detail_page(
             "citable": citable_applications(nomination.company_id)
             if own_company == nomination.company_id or nomination.has_consent
             else [],
-            "cited_ids": set(nomination.cited_applications.values_list("pk", flat=True)),
+            "cited_ids": set(nomination.cited_applications.values_list("pk", flat=True))
+            if sent is None or sent.get("cite_form") != "1"
+            else {int(value) for value in sent.getlist("applications") if value.isdigit()},
+            "answer": "" if sent is None else sent.get("answer", ""),
+            "refusal": refusal,
             "document_form": document_form or DocumentForm(),
             "events": events_for(nomination),
             "letters": letters,
             "tasks": task_links(nomination.pk, Nomination) if is_staff_side(request.user) else [],
             "can_act": own_company is not None and not is_staff_side(request.user),
             "is_nominee": own_company == nomination.company_id,
+            "breadcrumbs": [
+                {"url": reverse("portal:index"), "label": _("My page")},
+                {"label": nomination.reference},
+            ],
         },
         status=status,
     )
@@ -200,29 +213,63 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, nomination, document_form=form, status=400)
 
 
+def _cited_ids(request: HttpRequest) -> list[int] | None:
+    """The subsidies ticked on the page's form, or None when the form offered none to tick
+    (then the citations stay as they are)."""
+    if request.POST.get("cite_form") != "1":
+        return None
+    return [int(value) for value in request.POST.getlist("applications") if value.isdigit()]
+
+
+def _send(
+    request: HttpRequest, nomination: Nomination, act: Callable[[], Any], done: str
+) -> HttpResponse:
+    """Submit or resubmit; a refusal shows the page again (400) with what was ticked and
+    written, so nothing typed is lost."""
+    try:
+        act()
+    except KofuError as error:
+        return _detail_page(
+            request,
+            nomination,
+            refusal=str(error.message),
+            sent=request.POST,
+            status=400,
+        )
+    messages.success(request, done)
+    return _back(nomination.pk)
+
+
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit; the subsidies ticked in the same form are cited first, in the same act."""
     nomination = nomination_for_user(request.user, pk)
-    return act_and_return(
+    return _send(
         request,
-        lambda: services.nomination_process_submit(nomination_id=nomination.pk, by=request.user),
+        nomination,
+        lambda: services.nomination_process_submit(
+            nomination_id=nomination.pk, by=request.user, application_ids=_cited_ids(request)
+        ),
         _("Nomination submitted."),
-        _back(pk),
     )
 
 
 @login_required
 @require_POST
 def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer the correction and resubmit with the ticked subsidies, as one act."""
     nomination = nomination_for_user(request.user, pk)
-    return act_and_return(
+    return _send(
         request,
+        nomination,
         lambda: services.nomination_process_resubmit(
-            nomination_id=nomination.pk, by=request.user, answer=request.POST.get("answer", "")
+            nomination_id=nomination.pk,
+            by=request.user,
+            answer=request.POST.get("answer", ""),
+            application_ids=_cited_ids(request),
         ),
         _("Correction submitted."),
-        _back(pk),
     )
 
 

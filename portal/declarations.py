@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,7 +25,7 @@ from declarations.selectors import declaration_get_for_user, open_correction
 from letters.selectors import letters_for_subject
 from workflows import services
 
-from .pages import act_and_return, form_errors_and_return, task_links
+from .pages import act_and_return, form_error_add, task_links
 
 
 class DeclarationForm(forms.ModelForm):
@@ -58,26 +59,64 @@ class DeclarationForm(forms.ModelForm):
         return cleaned
 
 
+class CorrectionForm(DeclarationForm):
+    """A returned declaration: the corrected text and the answer to the office, sent as one."""
+
+    answer = forms.CharField(
+        label=gettext_lazy("Your answer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("What you changed, for the office that returned it."),
+    )
+
+    def fields_to_save(self) -> dict[str, Any]:
+        return {name: value for name, value in self.cleaned_data.items() if name != "answer"}
+
+
 def _back(pk: int) -> HttpResponse:
     return redirect("portal:declaration", pk=pk)
 
 
+def _form_for(declaration: Declaration, data: Any = None) -> DeclarationForm:
+    form_class = (
+        CorrectionForm if declaration.status == Declaration.Status.RETURNED else DeclarationForm
+    )
+    # a bound form is not tied to the record: the services change it, not the form's save()
+    return form_class(data) if data is not None else form_class(instance=declaration)
+
+
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = declaration_get_for_user(request.user, pk)
+    return _detail_page(request, declaration_get_for_user(request.user, pk))
+
+
+def _detail_page(
+    request: HttpRequest,
+    declaration: Declaration,
+    *,
+    form: DeclarationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     can_act = company_id_of_user(request.user) == declaration.company_id
+    if form is None and can_act and declaration.is_editable:
+        form = _form_for(declaration)
     return render(
         request,
         "portal/declaration_detail.html",
         {
             "declaration": declaration,
-            "form": DeclarationForm(instance=declaration) if can_act else None,
+            "form": form,
             "correction": open_correction(declaration),
             "events": events_for(declaration),
             "letters": letters_for_subject("declarations.declaration", declaration.pk),
             "tasks": task_links(declaration.pk, Declaration) if is_staff_side(request.user) else [],
             "can_act": can_act,
+            "breadcrumbs": [
+                {"url": reverse("portal:index"), "label": _("My page")},
+                {"label": declaration.reference},
+            ],
         },
+        status=status,
     )
 
 
@@ -98,46 +137,93 @@ def create(request: HttpRequest) -> HttpResponse:
     return _back(declaration.pk)
 
 
+def _act_on_form(
+    request: HttpRequest,
+    declaration: Declaration,
+    form: DeclarationForm,
+    act: Callable[[], Any],
+    done: str,
+) -> HttpResponse:
+    """Run ``act`` on a valid form and go back to the page; otherwise show the page again with
+    the input as it was sent and the errors beside the fields (400)."""
+    if form.is_valid():
+        try:
+            act()
+        except KofuError as error:
+            form_error_add(form, error)
+        else:
+            messages.success(request, done)
+            return _back(declaration.pk)
+    return _detail_page(request, declaration, form=form, status=400)
+
+
 @login_required
 @require_POST
 def update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the draft (or the returned declaration's text) without sending it."""
     declaration = declaration_get_for_user(request.user, pk)
-    form = DeclarationForm(request.POST)
-    if not form.is_valid():
-        return form_errors_and_return(request, form, _back(pk))
-    return act_and_return(
+    form = _form_for(declaration, request.POST)
+    return _act_on_form(
         request,
+        declaration,
+        form,
         lambda: declaration_services.declaration_update(
-            declaration_id=declaration.pk, by=request.user, **form.cleaned_data
+            declaration_id=declaration.pk, by=request.user, **_fields(form)
         ),
         _("Declaration saved."),
-        _back(pk),
     )
+
+
+def _fields(form: DeclarationForm) -> dict[str, Any]:
+    if isinstance(form, CorrectionForm):
+        return form.fields_to_save()
+    return dict(form.cleaned_data)
 
 
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit the draft; the page's form sends its fields too, saved in the same act."""
     declaration = declaration_get_for_user(request.user, pk)
-    return act_and_return(
+    if "goals" not in request.POST:
+        return act_and_return(
+            request,
+            lambda: services.declaration_process_submit(
+                declaration_id=declaration.pk, by=request.user
+            ),
+            _("Declaration submitted."),
+            _back(pk),
+        )
+    form = DeclarationForm(request.POST)
+    return _act_on_form(
         request,
-        lambda: services.declaration_process_submit(declaration_id=declaration.pk, by=request.user),
+        declaration,
+        form,
+        lambda: services.declaration_process_submit(
+            declaration_id=declaration.pk, by=request.user, fields=_fields(form)
+        ),
         _("Declaration submitted."),
-        _back(pk),
     )
 
 
 @login_required
 @require_POST
 def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the corrected declaration and the answer as one act: the text on the form is what
+    is saved and resubmitted, or, if either is refused, nothing changes."""
     declaration = declaration_get_for_user(request.user, pk)
-    return act_and_return(
+    form = CorrectionForm(request.POST)
+    return _act_on_form(
         request,
+        declaration,
+        form,
         lambda: services.declaration_process_resubmit(
-            declaration_id=declaration.pk, by=request.user, answer=request.POST.get("answer", "")
+            declaration_id=declaration.pk,
+            by=request.user,
+            answer=form.cleaned_data["answer"],
+            fields=form.fields_to_save(),
         ),
         _("Correction submitted."),
-        _back(pk),
     )
 
 

@@ -28,6 +28,7 @@ from applications.services import (
 )
 from awards.models import AwardRound, Nomination
 from awards.services import (
+    nomination_cite_applications,
     nomination_resubmit,
     nomination_submit,
     nomination_withdraw,
@@ -37,7 +38,12 @@ from core.dates import JST, today_jst
 from core.errors import AlreadyDone
 from core.roles import Role, has_role
 from declarations.models import Declaration
-from declarations.services import declaration_resubmit, declaration_submit, declaration_withdraw
+from declarations.services import (
+    declaration_resubmit,
+    declaration_submit,
+    declaration_update,
+    declaration_withdraw,
+)
 from letters.models import LetterBatch
 from letters.services import letter_batch_create
 from outcomes.models import OutcomeReport
@@ -283,14 +289,27 @@ def _withdraw_and_cancel(flow_class: type[Flow], subject_id: int, withdraw: Any)
 
 
 @transaction.atomic
-def declaration_process_submit(*, declaration_id: int, by: Any) -> Declaration:
-    """Submit a declaration and start its process (check → registration)."""
+def declaration_process_submit(
+    *, declaration_id: int, by: Any, fields: dict[str, Any] | None = None
+) -> Declaration:
+    """Submit a declaration and start its process (check → registration); with ``fields``,
+    the edits on the page are saved first, in the same transaction."""
+    if fields:
+        declaration_update(declaration_id=declaration_id, by=by, **fields)
     declaration = declaration_submit(declaration_id=declaration_id, by=by)
     DeclarationFlow.start.run(subject_id=declaration.pk)
     return declaration
 
 
-def declaration_process_resubmit(*, declaration_id: int, by: Any, answer: str = "") -> Declaration:
+@transaction.atomic
+def declaration_process_resubmit(
+    *, declaration_id: int, by: Any, answer: str = "", fields: dict[str, Any] | None = None
+) -> Declaration:
+    """Answer a return for correction and submit again; with ``fields``, the corrected text is
+    saved first. One act: if the resubmission is refused, the edits are not kept either, so
+    what is checked (and later published) is always what the company last sent."""
+    if fields:
+        declaration_update(declaration_id=declaration_id, by=by, **fields)
     return _run_handle(
         DeclarationFlow,
         "await_correction",
@@ -315,13 +334,29 @@ def declaration_process_withdraw(*, declaration_id: int, by: Any, reason: str = 
 
 
 @transaction.atomic
-def nomination_process_submit(*, nomination_id: int, by: Any) -> Nomination:
+def nomination_process_submit(
+    *, nomination_id: int, by: Any, application_ids: list[int] | None = None
+) -> Nomination:
+    """Submit; with ``application_ids``, the subsidies ticked on the page are cited first."""
+    if application_ids is not None:
+        nomination_cite_applications(
+            nomination_id=nomination_id, by=by, application_ids=application_ids
+        )
     nomination = nomination_submit(nomination_id=nomination_id, by=by)
     NominationFlow.start.run(subject_id=nomination.pk)
     return nomination
 
 
-def nomination_process_resubmit(*, nomination_id: int, by: Any, answer: str = "") -> Nomination:
+@transaction.atomic
+def nomination_process_resubmit(
+    *, nomination_id: int, by: Any, answer: str = "", application_ids: list[int] | None = None
+) -> Nomination:
+    """Answer a return for correction; with ``application_ids``, the subsidies ticked on the
+    page are cited first, in the same transaction (a refused resubmission keeps neither)."""
+    if application_ids is not None:
+        nomination_cite_applications(
+            nomination_id=nomination_id, by=by, application_ids=application_ids
+        )
     return _run_handle(
         NominationFlow,
         "await_correction",

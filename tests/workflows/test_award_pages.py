@@ -19,6 +19,7 @@ from tests.awards.helpers import (
     completed_application,
     third_party_nomination,
 )
+from web.templatetags.kofu import when
 from workflows import services as wf
 from workflows import steps
 from workflows.flows import NominationFlow
@@ -250,7 +251,7 @@ def test_returned_nomination_answered_from_its_page(award_round, people, client)
 
     page = _page(client, people.applicant, nomination.pk)
     assert "成果の数値を記載してください" in page
-    assert f'data-testid="deadline">{correction.deadline.isoformat()}<' in page
+    assert f'data-testid="deadline">{when(correction.deadline)}<' in page
     client.post(f"{url}resubmit/", {"answer": "追記しました"})
 
     correction.refresh_from_db()

@@ -12,6 +12,7 @@ from declarations.models import Declaration, DeclarationCorrection
 from declarations.selectors import published_declarations
 from letters.models import Letter
 from tests.declarations.helpers import GOALS, MEASURES, draft_declaration
+from web.templatetags.kofu import when
 from workflows import services as wf
 from workflows import steps
 from workflows.flows import DeclarationFlow
@@ -80,12 +81,19 @@ def test_declaration_from_the_index_form_to_registration(
     correction = DeclarationCorrection.objects.get(declaration=declaration)
     page = client.get(created.url).content.decode()
     assert ITEM in page and "ご確認を" in page
-    assert f'data-testid="deadline">{correction.deadline.isoformat()}<' in page
+    assert f'data-testid="deadline">{when(correction.deadline)}<' in page
     assert f'action="/portal/declarations/{declaration.pk}/resubmit/"' in page
     assert "毎月の勉強会と資格取得の費用補助</textarea>" in page  # the edit form, filled in
 
-    client.post(f"{created.url}edit/", _form(responsible_title="代表取締役"))
-    client.post(f"{created.url}resubmit/", {"answer": "役職を追記しました"})
+    # the corrected text and the answer go in one post
+    client.post(
+        f"{created.url}resubmit/",
+        _form(
+            measures="毎月の勉強会と資格取得の費用補助",
+            responsible_title="代表取締役",
+            answer="役職を追記しました",
+        ),
+    )
     correction.refresh_from_db()
     assert _status(declaration.pk) == Declaration.Status.SUBMITTED
     assert correction.answer == "役職を追記しました"

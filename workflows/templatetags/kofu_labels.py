@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from applications import labels as application_labels
 from applications.models import Application
 from awards import labels as award_labels
 from awards.models import Nomination
+from core.roles import Role
 from declarations import labels as declaration_labels
 from declarations.models import Declaration
 from outcomes import labels as outcome_labels
@@ -56,3 +58,17 @@ def event_to_status(event: Any) -> str:
 
 
 register.filter("role_label", application_labels.role_label)
+
+
+@register.filter
+def event_party(event: Any) -> str:
+    """Who acted, as an applicant may read it: the office by its role (事務局, 決裁者, 会計…),
+    a company by its name, never a user's name."""
+    if event.actor_role == Role.APPLICANT:
+        profile = getattr(event.actor, "profile", None) if event.actor_id else None
+        company = getattr(profile, "company", None)
+        if company is not None:
+            return company.name
+    if not event.actor_role:
+        return str(_("system"))
+    return application_labels.role_label(event.actor_role)
