@@ -53,7 +53,7 @@ def test_public_page_lists_only_consenting_registered_declarations(shown_and_hid
     assert "株式会社ひたちテック" in page
     assert "全社員のDXリテラシー向上" in page
     start = shown.period_start
-    assert f"{start.year}年{start.month}月{start.day}日" in page  # dates as Japanese pages write them
+    assert f"{start.year}年{start.month}月{start.day}日" in page  # the Japanese way
     for goals in ("非公開の目標", "撤回された目標", "期間満了の目標", "下書きの目標"):
         assert goals not in page
     assert "つくば精機株式会社" not in page
