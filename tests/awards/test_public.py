@@ -46,7 +46,7 @@ def test_public_page_lists_only_commended_companies_without_login(outcomes):
     assert response.status_code == 200
     page = response.content.decode()
     assert "株式会社ひたちテック" in page
-    assert "2027-02-15" in page
+    assert "2027年2月15日" in page
     assert "令和8年度 リスキリング先進企業表彰" in page
     assert "つくば精機株式会社" not in page
     assert "水戸フーズ合同会社" not in page
