@@ -91,25 +91,28 @@ def test_a_results_report_with_an_incomplete_row_keeps_the_other_rows(
         )
     look(applicant, "application-results")
 
-    # the first row is completed and changed; the second misses the date it was paid
+    # every row gets the date it was paid but the second; the first is changed too
     first, second = rows.nth(0), rows.nth(1)
-    first.get_by_label(field(_("Paid on"))).fill("2027-02-03")
+    for index in range(len(lines)):
+        if index != 1:
+            rows.nth(index).get_by_label(field(_("Paid on"))).fill(f"2027-02-0{index + 1}")
     first.get_by_label(field(_("Amount excl. tax (yen)"))).fill("77000")
     first.get_by_label(field(_("Completed"))).uncheck()
     applicant.get_by_role("button", name=_("Submit results report"), exact=True).click()
 
     rows = applicant.get_by_test_id("cost-row")
     first, second = rows.nth(0), rows.nth(1)
-    expect(first.get_by_label(field(_("Paid on")))).to_have_value("2027-02-03")
+    expect(first.get_by_label(field(_("Paid on")))).to_have_value("2027-02-01")
+    expect(rows.nth(2).get_by_label(field(_("Paid on")))).to_have_value("2027-02-03")
     expect(first.get_by_label(field(_("Amount excl. tax (yen)")))).to_have_value("77000")
     expect(first.get_by_label(field(_("Completed")))).not_to_be_checked()
     expect(first.get_by_label(field(_("Paid on")))).not_to_have_attribute("aria-invalid", "true")
     expect(second.get_by_label(field(_("Paid on")))).to_have_attribute("aria-invalid", "true")
     expect(second.locator(".errorlist")).to_be_visible()
     expect(second.get_by_label(field(_("Trainee")))).to_have_value(lines[1].trainee_name)
-    expect(applicant.locator("[data-error-summary]")).to_contain_text(
-        _("Row %(number)s") % {"number": 2}
-    )
+    summary = applicant.locator("[data-error-summary]")
+    expect(summary.get_by_role("listitem")).to_have_count(1)
+    expect(summary).to_contain_text(_("Row %(number)s") % {"number": 2})
     application.refresh_from_db()
     assert application.status == "granted"
     look(applicant, "application-results-error")
