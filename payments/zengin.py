@@ -133,6 +133,29 @@ def bank_names(bank_code: str, branch_code: str) -> tuple[str, str]:
     )
 
 
+def bank_list() -> list[tuple[str, str]]:
+    """Every bank in the zengin-code data as (code, name), by code: for finding a bank by name."""
+    return sorted((code, bank.name) for code, bank in _banks().items())
+
+
+def branch_list(bank_code: str) -> list[tuple[str, str]]:
+    """The branches of a bank as (code, name), by code; none for a code not in the data."""
+    bank = _banks().get(bank_code)
+    if bank is None:
+        return []
+    return sorted((code, branch.name) for code, branch in bank.branches.items())
+
+
+def bank_branch_names(bank_code: str, branch_code: str = "") -> tuple[str, str]:
+    """The names people read (みずほ, 東京営業部) of a bank and its branch; "" for what the
+    zengin-code data does not know."""
+    bank = _banks().get(bank_code)
+    if bank is None:
+        return "", ""
+    branch = bank.branches.get(branch_code)
+    return bank.name, branch.name if branch is not None else ""
+
+
 def transfer_file(
     originator: Originator, transfer_date: datetime.date, transfers: Sequence[Transfer]
 ) -> bytes:

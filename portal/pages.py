@@ -46,6 +46,21 @@ def form_error_add(form: forms.BaseForm, error: KofuError) -> None:
     form.add_error(field, str(error.message))
 
 
+def formset_error_add(
+    formset: forms.BaseFormSet, rows: list[forms.BaseForm], error: KofuError, *, prefix: str
+) -> None:
+    """Show a service's refusal on the row it names (``<prefix>.<index>.<field>``, the index
+    counting ``rows``, the rows sent to the service), beside the field when the row has it;
+    a refusal that names no row goes above the rows."""
+    parts = (error.field or "").split(".")
+    if len(parts) >= 2 and parts[0] == prefix and parts[1].isdigit() and int(parts[1]) < len(rows):
+        row = rows[int(parts[1])]
+        field = parts[2] if len(parts) > 2 and parts[2] in row.fields else None
+        row.add_error(field, str(error.message))
+        return
+    formset.non_form_errors().append(str(error.message))
+
+
 def form_errors_and_return(
     request: HttpRequest, form: forms.BaseForm, back: HttpResponse
 ) -> HttpResponse:

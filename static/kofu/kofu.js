@@ -90,3 +90,73 @@ window.addEventListener("resize", () => {
     kofuScrollableTables();
   });
 });
+
+// A form marked data-warn-unsaved holds what someone typed: leaving the page before sending it
+// asks first. Typing marks the form changed; sending it (or the page coming back from the
+// browser's history) clears the mark.
+const unsaved = new Set();
+document.addEventListener("input", (event) => {
+  const form = event.target.form;
+  if (form instanceof HTMLFormElement && form.hasAttribute("data-warn-unsaved")) unsaved.add(form);
+});
+document.addEventListener("submit", (event) => {
+  if (event.target instanceof HTMLFormElement) unsaved.clear();
+});
+window.addEventListener("beforeunload", (event) => {
+  if (unsaved.size === 0) return;
+  event.preventDefault();
+  event.returnValue = "";
+});
+window.addEventListener("pageshow", () => unsaved.clear());
+
+// The bank account form: once the bank code names a bank, its branches fill the branch list
+// and the chosen bank and branch are named. Without JavaScript the "look up" button does the
+// same on the server.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-branches-url]")) {
+    const bank = form.querySelector("[data-bank-code]");
+    const branch = form.querySelector("[data-branch-code]");
+    const chosen = form.querySelector("[data-bank-chosen]");
+    const list = document.getElementById(branch?.getAttribute("list") || "");
+    if (!bank || !branch || !chosen || !list) continue;
+    let names = { bank: "", branches: new Map() };
+    const show = () => {
+      if (!names.bank) {
+        chosen.textContent = "";
+        return;
+      }
+      const code = branch.value.trim().padStart(3, "0");
+      const branchName = names.branches.get(code) || "";
+      chosen.textContent = `${chosen.dataset.bankLabel || ""}: ${names.bank}${
+        branchName ? ` / ${chosen.dataset.branchLabel || ""}: ${branchName}` : ""
+      }`;
+    };
+    const load = async () => {
+      const code = bank.value.trim();
+      if (!/^\d{1,4}$/.test(code)) {
+        names = { bank: "", branches: new Map() };
+        list.replaceChildren();
+        show();
+        return;
+      }
+      const response = await fetch(`${form.dataset.branchesUrl}?bank=${encodeURIComponent(code)}`, {
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok) return;
+      const data = await response.json();
+      names = { bank: data.bank, branches: new Map(data.branches) };
+      list.replaceChildren(
+        ...data.branches.map(([value, name]) => {
+          const option = document.createElement("option");
+          option.value = value;
+          option.textContent = name;
+          return option;
+        }),
+      );
+      show();
+    };
+    bank.addEventListener("change", load);
+    branch.addEventListener("input", show);
+    if (bank.value.trim()) load();
+  }
+});

@@ -169,8 +169,8 @@ def test_payee_account_api_duplicate_and_retire(account, people):
 
 def claim_choices(html: str) -> list[str]:
     """The accounts the claim form offers."""
-    found = re.search(r'<select name="account">(.*?)</select>', html, re.DOTALL)
-    return re.findall(r'<option value="(\d+)">', found[1]) if found else []
+    found = re.search(r'<select name="account"[^>]*>(.*?)</select>', html, re.DOTALL)
+    return re.findall(r'<option value="(\d+)"[^>]*>', found[1]) if found else []
 
 
 def test_portal_retire_account_removes_it_from_the_claim_form(account, confirmed, people):
