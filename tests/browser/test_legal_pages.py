@@ -57,8 +57,9 @@ def test_applicant_sees_documents_by_stage_and_keeps_one_copy_of_each_account(
     assert PayeeAccount.objects.filter(account_number="7654321").count() == 1
     look(applicant, "legal-portal-account-duplicate")
 
-    # the company retires it: no longer offered for a claim
-    applicant.get_by_text(_("Your company's bank accounts"), exact=True).click()
+    # the refusal opens the company's accounts, showing the one it already has; it retires it:
+    # no longer offered for a claim
+    expect(applicant.get_by_test_id("account")).to_contain_text("7654321")
     look(applicant, "legal-portal-accounts")
     applicant.get_by_role("button", name=_("Retire account"), exact=True).click()
     expect(
