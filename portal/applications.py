@@ -296,6 +296,33 @@ def _bank_picker(form: PayeeAccountForm) -> dict[str, Any]:
     }
 
 
+def guided_steps(application: Application) -> list[dict[str, Any]]:
+    """The steps of preparing an application, each with the section it is done in and whether it
+    is done; the first step not done is the current one. Shown while the company may edit."""
+    measures = {measure.pk for measure in round_measures(application)}
+    with_baseline = set(application.baselines.values_list("measure_id", flat=True))
+    steps = [
+        {"anchor": "facts", "label": _("Basics"), "done": True},
+        {
+            "anchor": "plan-section",
+            "label": _("Training plan"),
+            "done": application.training_lines.exists(),
+        },
+        {
+            "anchor": "documents",
+            "label": _("Documents"),
+            "done": not application_services.missing_document_types(
+                application, DocumentType.Stage.APPLICATION
+            ),
+        },
+        {"anchor": "baselines", "label": _("Outcome baselines"), "done": measures <= with_baseline},
+        {"anchor": "submit", "label": _("Review and submit"), "done": False},
+    ]
+    current = next(step for step in steps if not step["done"])
+    current["current"] = True
+    return steps
+
+
 def _detail_page(
     request: HttpRequest,
     application: Application,
@@ -348,6 +375,7 @@ def _detail_page(
             if application.status == Application.Status.GRANTED
             else [],
             "claiming": claiming,
+            "steps": guided_steps(application) if can_act and editable else [],
             **(_bank_picker(forms_["account_form"]) if claiming else {}),
             **forms_,
         },

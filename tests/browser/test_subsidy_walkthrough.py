@@ -84,7 +84,7 @@ def upload(page: Page, tmp_path: Path, document_type: str) -> None:
 
 
 def test_subsidy_walkthrough_from_submission_to_payment_pays_the_confirmed_amount(
-    new_page, artifacts, mailoutbox, subsidy_round, people, tmp_path
+    new_page, look, artifacts, mailoutbox, subsidy_round, people, tmp_path
 ):
     today = timezone.localdate()  # Asia/Tokyo, the date the grant is decided
 
@@ -113,7 +113,15 @@ def test_subsidy_walkthrough_from_submission_to_payment_pays_the_confirmed_amoun
     ).values_list("code", flat=True):
         upload(applicant, tmp_path, document_type)
 
-    applicant.get_by_role("button", name=_("Submit application"), exact=True).click()
+    # the steps show what is done; submitting asks first, with the subsidy the plan computes to
+    steps = applicant.get_by_test_id("steps")
+    expect(steps.locator("[aria-current=step]")).to_have_text(_("Review and submit"))
+    look(applicant, "walkthrough-applicant-ready")
+    submit = applicant.get_by_test_id("submit-confirm")
+    submit.get_by_text(_("Submit application"), exact=True).click()
+    expect(submit).to_contain_text(f"{SUBSIDY:,}円")
+    look(applicant, "walkthrough-applicant-submit-confirm")
+    submit.get_by_role("button", name=_("Submit"), exact=True).click()
     expect(applicant.get_by_test_id("status")).to_have_text(status_label("submitted"))
     application.refresh_from_db()
 
