@@ -177,6 +177,20 @@ def untranslated(
     return found
 
 
+# the narrowest phone Kofu's pages are made for: nothing may make the page scroll sideways
+NARROWEST = 360
+
+
+def _width_at(page, width: int) -> int:
+    """How wide the page's content is with the window ``width`` px wide."""
+    original = page.viewport_size
+    try:
+        page.set_viewport_size({"width": width, "height": 800})
+        return page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        page.set_viewport_size(original)
+
+
 @dataclass
 class Crawl:
     pages: list[str] = field(default_factory=list)
@@ -184,6 +198,7 @@ class Crawl:
     broken: list[str] = field(default_factory=list)
     axe: list[str] = field(default_factory=list)
     english: list[str] = field(default_factory=list)
+    too_wide: list[str] = field(default_factory=list)  # pages that scroll sideways at 360 px
     latin: list[str] = field(default_factory=list)  # every text with a Latin letter, to read
 
     def problems(self) -> str:
@@ -191,6 +206,7 @@ class Crawl:
             ("Links that do not answer 200", self.broken),
             ("axe-core serious or critical violations", self.axe),
             ("English shown untranslated", self.english),
+            (f"Pages wider than a {NARROWEST} px phone (they scroll sideways)", self.too_wide),
         ]
         return "\n".join(
             f"{title}:\n" + "\n".join(f"  {line}" for line in lines)
@@ -254,6 +270,9 @@ def crawl(
         result.pages.append(here)
         page.evaluate(OPEN_DETAILS)
         result.axe += survey(page, _name(who, here))
+        width = _width_at(page, NARROWEST)
+        if width > NARROWEST:
+            result.too_wide.append(f"{here}: {width} px")
         texts = page.evaluate(VISIBLE_TEXT)
         result.english += [f"{here}: {text}" for text in untranslated(texts, catalogue, data)]
         result.latin += [f"{here}: {text}" for text in texts if re.search("[A-Za-z]", text)]

@@ -23,7 +23,8 @@ def test_portal_list_shows_the_company_reports_and_overdue(report, people, clien
     client.force_login(people.applicant)
     page = client.get("/portal/outcomes/").content.decode()
     assert report.application.reference in page
-    assert report.due_on.strftime("%Y-%m-%d") in page
+    due = report.due_on
+    assert f"{due.year}年{due.month}月{due.day}日" in page
     assert 'class="overdue"' not in page
 
     OutcomeReport.objects.filter(pk=report.pk).update(due_on=dt.date(2026, 1, 5))
