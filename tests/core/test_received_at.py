@@ -41,8 +41,14 @@ def test_received_at_resubmission_keeps_the_first_receipt_date(request, programm
     assert dt.datetime.fromisoformat(body["submitted_at"]) == again
     client.force_login(people.applicant)
     page = client.get(record.get_absolute_url()).content.decode()
-    assert f'data-testid="received-at">{first.astimezone(JST):%Y-%m-%d %H:%M}<' in page
-    assert f'data-testid="submitted-at">{again.astimezone(JST):%Y-%m-%d %H:%M}<' in page
+    assert f'data-testid="received-at">{_japanese(first)}<' in page
+    assert f'data-testid="submitted-at">{_japanese(again)}<' in page
+
+
+def _japanese(moment: dt.datetime) -> str:
+    """A moment as Kofu's Japanese pages write it, in Japan time: 2026年12月2日 18:05."""
+    at = moment.astimezone(JST)
+    return f"{at.year}年{at.month}月{at.day}日 {at.hour}:{at.minute:02d}"
 
 
 @pytest.mark.parametrize("name", ["declaration", "nomination"])
