@@ -10,6 +10,7 @@ ACTION_LABELS = {
     "create": _("create draft"),
     "training_line_add": _("add training line"),
     "training_line_remove": _("remove training line"),
+    "training_line_change": _("change training line"),
     "document_upload": _("upload document"),
     "document_open": _("open document"),
     "baselines_set": _("set baselines"),

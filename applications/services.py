@@ -221,10 +221,9 @@ class TrainingLineInput:
     amount: int
 
 
-@transaction.atomic
-def training_line_add(*, application_id: int, line: TrainingLineInput, by: Any) -> TrainingLine:
-    application = _locked(application_id)
-    _ensure_editable_by_applicant(application, by)
+def _line_cost_type(line: TrainingLineInput) -> CostType:
+    """The line's checks, whether added or changed: its dates in order, a cost in yen, a known
+    cost type (returned)."""
     if line.end_date < line.start_date:
         raise ValidationFailed(
             _("The course must end on or after its start date."), field="end_date"
@@ -238,6 +237,14 @@ def training_line_add(*, application_id: int, line: TrainingLineInput, by: Any) 
         raise ValidationFailed(
             _("Unknown cost type “%(code)s”.") % {"code": line.cost_type}, field="cost_type"
         )
+    return cost_type
+
+
+@transaction.atomic
+def training_line_add(*, application_id: int, line: TrainingLineInput, by: Any) -> TrainingLine:
+    application = _locked(application_id)
+    _ensure_editable_by_applicant(application, by)
+    cost_type = _line_cost_type(line)
     created = TrainingLine.objects.create(
         application=application,
         trainee_name=line.trainee_name,
@@ -261,6 +268,46 @@ def training_line_add(*, application_id: int, line: TrainingLineInput, by: Any) 
         },
     )
     return created
+
+
+@transaction.atomic
+def training_line_change(
+    *, application_id: int, line_id: int, line: TrainingLineInput, by: Any
+) -> TrainingLine:
+    """Change one line of the plan in place (while the company may edit the application), with
+    the same checks as adding one; the audit event keeps what it was."""
+    application = _locked(application_id)
+    _ensure_editable_by_applicant(application, by)
+    existing = application.training_lines.filter(pk=line_id).first()
+    if existing is None:
+        raise ValidationFailed(_("That line is not part of this application."), field="line_id")
+    cost_type = _line_cost_type(line)
+    before = {"amount": existing.amount, "cost_type": existing.cost_type.code}
+    for name, value in (
+        ("trainee_name", line.trainee_name),
+        ("course_name", line.course_name),
+        ("provider", line.provider),
+        ("start_date", line.start_date),
+        ("end_date", line.end_date),
+        ("amount", line.amount),
+    ):
+        setattr(existing, name, value)
+    existing.cost_type = cost_type
+    existing.save()
+    event_record(
+        application,
+        "training_line_change",
+        by=by,
+        role=Role.APPLICANT,
+        data={
+            "line_id": existing.pk,
+            "before": before,
+            "amount": line.amount,
+            "cost_type": line.cost_type,
+            "trainee": line.trainee_name,
+        },
+    )
+    return existing
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms.formsets import DELETION_FIELD_NAME
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -280,7 +280,30 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, application_get_for_user(request.user, pk))
+    application = application_get_for_user(request.user, pk)
+    # ?edit=<line>: the line form holds that line, to change it in place
+    line = _line_of(application, request.GET.get("edit", ""))
+    if line is None:
+        return _detail_page(request, application)
+    initial = {
+        "trainee_name": line.trainee_name,
+        "course_name": line.course_name,
+        "provider": line.provider,
+        "start_date": line.start_date,
+        "end_date": line.end_date,
+        "cost_type": line.cost_type.code,
+        "amount": line.amount,
+    }
+    return _detail_page(
+        request, application, line_form=TrainingLineForm(initial=initial), editing=line
+    )
+
+
+def _line_of(application: Application, line_id: str) -> Any:
+    """The application's training line of that id, or None."""
+    if not line_id.isdigit():
+        return None
+    return application.training_lines.select_related("cost_type").filter(pk=int(line_id)).first()
 
 
 def _bank_picker(form: PayeeAccountForm) -> dict[str, Any]:
@@ -331,7 +354,9 @@ def _detail_page(
     **given: Any,
 ) -> HttpResponse:
     """The application page; ``given`` holds the forms that came back (bound, with their
-    errors) in place of empty ones, so nothing the applicant typed is lost."""
+    errors) in place of empty ones, so nothing the applicant typed is lost; ``editing`` is the
+    training line the line form changes (else it adds one)."""
+    editing = given.pop("editing", None)
     accounts = list(payee_accounts_for_user(request.user))
     payable = payable_for_application(application.pk)
     editable = application.status in (Application.Status.DRAFT, Application.Status.RETURNED)
@@ -375,6 +400,7 @@ def _detail_page(
             if application.status == Application.Status.GRANTED
             else [],
             "claiming": claiming,
+            "editing": editing,
             "steps": guided_steps(application) if can_act and editable else [],
             **(_bank_picker(forms_["account_form"]) if claiming else {}),
             **forms_,
@@ -440,6 +466,28 @@ def add_line(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             return _done(request, pk, _("Line added."))
     return _detail_page(request, application, line_form=form, status=400)
+
+
+@login_required
+@require_POST
+def change_line(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
+    application = application_get_for_user(request.user, pk)
+    line = _line_of(application, str(line_id))
+    if line is None:
+        raise Http404
+    form = TrainingLineForm(request.POST)
+    if form.is_valid():
+        changed = application_services.TrainingLineInput(
+            **{**form.cleaned_data, "cost_type": form.cleaned_data["cost_type"].code}
+        )
+        if _perform(
+            form,
+            lambda: application_services.training_line_change(
+                application_id=application.pk, line_id=line.pk, line=changed, by=request.user
+            ),
+        ):
+            return _done(request, pk, _("Line changed."))
+    return _detail_page(request, application, line_form=form, editing=line, status=400)
 
 
 @login_required
@@ -628,6 +676,7 @@ urlpatterns = [
     path("applications/<int:pk>/", detail, name="detail"),
     path("applications/<int:pk>/lines/", add_line, name="add_line"),
     path("applications/<int:pk>/lines/<int:line_id>/remove/", remove_line, name="remove_line"),
+    path("applications/<int:pk>/lines/<int:line_id>/", change_line, name="change_line"),
     path("applications/<int:pk>/documents/", upload, name="upload"),
     path("applications/<int:pk>/baselines/", baselines, name="baselines"),
     path("applications/<int:pk>/submit/", submit, name="submit"),

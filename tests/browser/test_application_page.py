@@ -65,6 +65,28 @@ def test_a_training_line_with_its_end_before_its_start_keeps_every_field(
     asked.value.dismiss()
 
 
+def test_a_training_line_is_changed_in_place(new_page, look, subsidy_round, people):
+    application = draft_create(subsidy_round, people.applicant)
+    line = application.training_lines.order_by("pk").first()
+    applicant = log_in(new_page, people.applicant.username)
+    applicant.goto(f"/portal/applications/{application.pk}/")
+
+    row = applicant.get_by_test_id("plan-line").filter(has_text=line.trainee_name).first
+    row.get_by_role("link", name=_("Change")).click()
+    form = applicant.get_by_test_id("line-form")
+    expect(form.get_by_label(field(_("Trainee")))).to_have_value(line.trainee_name)
+    form.get_by_label(field(_("Cost excl. tax (yen)"))).fill("150000")
+    look(applicant, "application-line-change")
+    form.get_by_role("button", name=_("Save the change"), exact=True).click()
+
+    expect(applicant.get_by_text(_("Line changed."))).to_be_visible()
+    expect(
+        applicant.get_by_test_id("plan-line").filter(has_text=line.trainee_name).first
+    ).to_contain_text("150,000円")
+    line.refresh_from_db()
+    assert line.amount == 150000
+
+
 def test_a_results_report_with_an_incomplete_row_keeps_the_other_rows(
     new_page, look, subsidy_round, people
 ):

@@ -86,6 +86,45 @@ def test_a_good_line_redirects_and_a_line_can_be_removed(draft, people, client):
     assert not draft.training_lines.filter(pk=line.pk).exists()
 
 
+def test_a_line_is_changed_in_place_and_a_refused_change_keeps_its_input(draft, people, client):
+    from audit.models import AuditEvent
+
+    client.force_login(people.applicant)
+    line = draft.training_lines.select_related("cost_type").first()
+    url = f"/portal/applications/{draft.pk}/"
+
+    # the change link puts the line into the line form, filled in
+    page = client.get(url, {"edit": line.pk}).content.decode()
+    assert f'action="/portal/applications/{draft.pk}/lines/{line.pk}/"' in page
+    assert f'value="{line.trainee_name}"' in _input(page, "trainee_name")
+    assert _selected(page, "cost_type") == line.cost_type.code
+
+    # a refused change comes back with what was typed, still changing the same line
+    response = client.post(f"{url}lines/{line.pk}/", LINE)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'action="/portal/applications/{draft.pk}/lines/{line.pk}/"' in page
+    assert 'value="クラウド基礎講座"' in _input(page, "course_name")
+    assert 'aria-invalid="true"' in _input(page, "end_date")
+    line.refresh_from_db()
+    assert line.course_name != "クラウド基礎講座"
+
+    # a good change replaces the line's values; the audit event keeps what it was
+    before = line.amount
+    changed = client.post(f"{url}lines/{line.pk}/", {**LINE, "end_date": "2027-01-30"})
+    assert changed.status_code == 302
+    line.refresh_from_db()
+    assert (line.course_name, line.amount) == ("クラウド基礎講座", 123456)
+    event = AuditEvent.objects.filter(action="training_line_change").latest("pk")
+    assert event.data["before"]["amount"] == before and event.data["amount"] == 123456
+
+
+def test_a_line_of_another_application_cannot_be_changed(draft, people, client):
+    client.force_login(people.applicant)
+    response = client.post(f"/portal/applications/{draft.pk}/lines/999999/", LINE)
+    assert response.status_code == 404
+
+
 @pytest.fixture
 def granted(draft, people):
     application = advance(draft, "granted", vars(people))
