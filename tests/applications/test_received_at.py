@@ -66,8 +66,8 @@ def test_received_at_api_and_page_show_first_receipt_and_last_submission(draft, 
 
     client.force_login(people.staff)
     page = client.get(application.get_absolute_url()).content.decode()
-    assert 'data-testid="received-at">2026-12-01 10:00<' in page
-    assert 'data-testid="submitted-at">2026-12-04 15:30<' in page
+    assert 'data-testid="received-at">2026年12月1日 10:00<' in page
+    assert 'data-testid="submitted-at">2026年12月4日 15:30<' in page
 
 
 def test_received_at_backfill_takes_the_first_submit_from_the_audit_log(
