@@ -35,7 +35,7 @@ from awards.services import (
     nominations_conclude,
 )
 from core.dates import JST, today_jst
-from core.errors import AlreadyDone
+from core.errors import AlreadyDone, KofuError
 from core.roles import Role, has_role
 from declarations.models import Declaration
 from declarations.services import (
@@ -54,12 +54,13 @@ from payments.services import payment_claim
 from screening.committee import item_withdraw, reviews_closed_ensure
 from screening.models import ReviewPanel
 
+from . import policy
 from .flows import CommitteeFlow, DeclarationFlow, LetterBatchFlow, NominationFlow, SubsidyFlow
 from .models import CommitteeProcess
 from .selectors import process_of_subjects, subsidy_process_for
 from .steps import Step
 
-ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+ACTIVE = policy.ACTIVE
 
 
 def active_task(
@@ -215,23 +216,84 @@ def step_complete(
     ``application_id`` is the id of the flow's subject (application, declaration, …).
     """
     task = _require_task(application_id, step.node, flow_class)
+    return task_complete(task_id=task.pk, by=by, data=data)
+
+
+def _refuse_unless(allowed: policy.Allowed, error: type[KofuError] = NotAllowed) -> None:
+    if not allowed:
+        raise error(allowed.reason)
+
+
+def _locked_task(task_id: int, by: Any) -> Task:
+    task = Task.objects.select_related("process").filter(pk=task_id).first()
+    if task is None or not policy.may_take(by, task):
+        raise NotAllowed(_("Your role cannot take this step."))
+    return task
+
+
+def step_of(task: Task) -> Step:
+    """The human step a staff task is: its form, its service, its title."""
+    return task.flow_task.flow_class.instance.steps[task.flow_task.name]
+
+
+@transaction.atomic
+def task_complete(*, task_id: int, by: Any, data: dict) -> Any:
+    """Do the step's work with the validated ``data`` and move the flow on; an unassigned step
+    is claimed by whoever completes it. A refusal by the step or a node after it undoes both."""
+    task = _locked_task(task_id, by)
+    step = step_of(task)
     with task.activation() as activation:
-        if task.status not in ACTIVE:
+        task = activation.task
+        if task.status not in policy.ACTIVE:
             # Read before the lock, completed by a concurrent request (a double click) since.
             raise AlreadyDone(_("The “%(step)s” step is already done.") % {"step": step.title})
-        flow_task = activation.flow_task
+        _refuse_unless(policy.task_actions(by, task)[policy.COMPLETE])
         if task.owner_id is None:
-            if not flow_task.can_assign(by, task):
-                raise NotAllowed(
-                    _("Your role cannot take the “%(step)s” step.") % {"step": step.title}
-                )
             activation.assign(by)
-        if not flow_task.can_execute(by, task):
-            raise NotAllowed(_("This step is assigned to someone else."))
         activation.start(None)
-        result = step.perform(application_id, by, data)
+        result = step.perform(task.process.artifact_object_id, by, data)
         activation.execute()
     return result
+
+
+@transaction.atomic
+def task_claim(*, task_id: int, by: Any) -> Task:
+    """Take an open step: it is the user's until done, released or handed on."""
+    task = _locked_task(task_id, by)
+    with task.activation() as activation:
+        _refuse_unless(policy.task_actions(by, activation.task)[policy.CLAIM], InvalidState)
+        activation.assign(by)
+    return activation.task
+
+
+@transaction.atomic
+def task_release(*, task_id: int, by: Any) -> Task:
+    """Put a held step back in the team's queue."""
+    task = _locked_task(task_id, by)
+    with task.activation() as activation:
+        _refuse_unless(policy.task_actions(by, activation.task)[policy.RELEASE])
+        activation.unassign()
+    return activation.task
+
+
+@transaction.atomic
+def task_reassign(*, task_id: int, by: Any, to: Any) -> Task:
+    """Hand a step to a colleague whose role takes it."""
+    task = _locked_task(task_id, by)
+    with task.activation() as activation:
+        task = activation.task
+        _refuse_unless(policy.task_actions(by, task)[policy.REASSIGN])
+        if not policy.may_take(to, task):
+            raise NotAllowed(
+                _("%(user)s's role cannot take this step.")
+                % {"user": to.get_full_name() or to.get_username()},
+                field="to",
+            )
+        if task.owner_id is None:
+            activation.assign(to)
+        else:
+            activation.reassign(to)
+    return task
 
 
 def timers_fire_due(
