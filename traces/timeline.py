@@ -21,8 +21,7 @@ from core.dates import JST
 from payments.exports import account_masked
 from revocations.models import Revocation
 from screening.models import CommitteeDecisionEntry, ReviewAssignment, StaffScreening
-
-from .labels import action_label, role_label, status_label
+from workflows.labels import action_label, role_label, status_label
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from awards import labels as award_labels
 from awards.models import Nomination
 from declarations import labels as declaration_labels
 from declarations.models import Declaration
+from outcomes import labels as outcome_labels
+from outcomes.models import OutcomeReport
 from payments import labels as payment_labels
 from payments.models import Payable, PaymentBatch
 from revocations import labels as revocation_labels
@@ -59,6 +61,7 @@ _SUBJECTS: dict[str, tuple[dict[str, Any], type[models.TextChoices] | None]] = {
     "payments.paymentbatch": (payment_labels.ACTION_LABELS, PaymentBatch.Status),
     "payments.payeeaccount": (payment_labels.ACTION_LABELS, None),
     "revocations.revocation": (revocation_labels.ACTION_LABELS, Revocation.Status),
+    "outcomes.outcomereport": (outcome_labels.ACTION_LABELS, OutcomeReport.Status),
     "screening.reviewitem": (SCREENING_LABELS, ReviewAssignment.Status),
     "screening.reviewpanel": (SCREENING_LABELS, CommitteeDecision.Status),
     "screening.conflictofinterest": (SCREENING_LABELS, None),
