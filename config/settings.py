@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "django_tables2",
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "outcomes",
     "workflows",
     "portal",
+    "workspace",
     "history",
     "traces",
     "kpis",
@@ -99,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "notifications.context_processors.inbox",
                 "core.context_processors.roles",
+                "workspace.context_processors.workspace",
             ]
         },
     }

@@ -23,7 +23,7 @@ from portal import applications as portal_applications
 from revocations.api import RevocationViewSet
 from screening.api import ConflictViewSet, ReviewItemViewSet, ReviewViewSet
 from workflows import api as workflow_api
-from workflows import api_programmes, committee_pages
+from workflows import api_programmes
 from workflows import documents as document_views
 from workflows.api_outcomes import OutcomeReportViewSet
 from workflows.flows import (
@@ -83,7 +83,7 @@ urlpatterns = [
     path("letters/batches/<int:pk>/", letter_batch_detail, name="letter_batch"),
     path("inbox/", include((notification_views.urlpatterns, "inbox"))),
     path("reviews/", include(("screening.urls", "reviews"))),
-    path("committees/", include((committee_pages.urlpatterns, "committees"))),
+    path("workspace/", include(("workspace.urls", "workspace"))),
     path("declarations/", include(("declarations.urls", "declarations"))),
     path("awards/", include(("awards.urls", "awards"))),
     path("finance/repayments/", include(("revocations.urls", "revocations"))),

@@ -12,4 +12,9 @@ def roles(request: HttpRequest) -> dict[str, bool]:
         "is_reviewer": has_role(user, Role.REVIEWER),
         "is_finance": has_role(user, Role.FINANCE) or has_role(user, Role.AUDITOR),
         "is_auditor": is_auditor(user),
+        # roles that do staff steps (document checks, screening, decisions)
+        "takes_steps": any(
+            has_role(user, role) for role in (Role.STAFF, Role.APPROVER, Role.ADMIN)
+        ),
+        "is_admin": has_role(user, Role.ADMIN),
     }

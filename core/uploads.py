@@ -439,17 +439,29 @@ class CappedUploadHandler(FileUploadHandler):
 # --- giving a document back ----------------------------------------------------------------------
 
 
-def document_response(*, file: Any, name: str, content_type: str, sha256: str) -> FileResponse:
-    """A stored document as a download: always an attachment under the name it was uploaded
-    with (RFC 5987 ``filename*`` for Japanese names), with its checked type, never sniffed."""
+INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
+
+
+def document_response(
+    *, file: Any, name: str, content_type: str, sha256: str, inline: bool = False
+) -> FileResponse:
+    """A stored document under the name it was uploaded with (RFC 5987 ``filename*`` for
+    Japanese names), with its checked type, never sniffed: a download, or with ``inline`` and
+    a type the browser shows by itself (PDF, PNG, JPEG), opened in the browser's own viewer."""
+    inline = inline and content_type in INLINE_TYPES
     response = FileResponse(
         file.open("rb"),
-        as_attachment=True,
+        as_attachment=not inline,
         filename=display_name(name),
         content_type=content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # The document's own scripts never run: PDF viewers and images need none of ours.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; object-src 'self'"
+        if inline
+        else "default-src 'none'; sandbox"
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-SHA256"] = sha256
     return response

@@ -244,7 +244,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("login")
     if is_staff_side(request.user):
-        return redirect("/staff/")
+        return redirect("workspace:home")
     if has_role(request.user, Role.REVIEWER):
         return redirect("/reviews/")
     return redirect("portal:index")

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from applications.models import Application
 from core.errors import KofuError
@@ -16,11 +17,11 @@ from workflows import services
 
 
 def task_links(subject_id: int, model: type[models.Model] = Application) -> list[dict[str, Any]]:
-    """The open staff steps of a record's process, as links into the task pages."""
+    """The open staff steps of a record's process, as links to their workspace pages."""
     return [
         {
             "title": task.flow_task.task_title,
-            "url": task.flow_task.reverse("index", args=[task.process_id, task.pk]),
+            "url": reverse("workspace:task", args=[task.pk]),
             "owner": task.owner,
         }
         for task in services.active_tasks(subject_id, model)

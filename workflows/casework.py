@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
@@ -18,7 +20,6 @@ from viewflow.workflow import flow
 from core.corrections import correction_lapses_at
 
 from .notices import task_waiting_notify
-from .views import StepView
 
 TASK_SUMMARY = "{{ process.subject.reference }} {{ process.subject.company.name }}"
 
@@ -27,10 +28,15 @@ def _check_permission(activation: Any) -> str:
     return activation.flow_class.check_permission
 
 
+def open_in_workspace(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """viewflow's own link to do a step leads to the step's page in the staff workspace."""
+    return redirect("workspace:task", pk=kwargs["task_pk"])
+
+
 def staff_step(title: Any, permission: str | Callable[[Any], str]) -> flow.View:
-    """A human step completed on the generic step page; the flow's ``steps`` says what it does."""
+    """A human step done on its workspace page; the flow's ``steps`` says what it does."""
     return (
-        flow.View(StepView.as_view())
+        flow.View(open_in_workspace)
         .Annotation(title=title, summary_template=TASK_SUMMARY)
         .Permission(permission)
         .onCreate(this.task_created)
@@ -87,7 +93,9 @@ class Casework:
 
     def task_created(self, activation: Any) -> None:
         task_waiting_notify(
-            subject=activation.process.subject, step=self.steps[activation.flow_task.name]
+            subject=activation.process.subject,
+            step=self.steps[activation.flow_task.name],
+            task_id=activation.task.pk,
         )
 
     def lapse_subject(self, activation: Any) -> None:

@@ -23,6 +23,7 @@ def application_document(request: HttpRequest, pk: int) -> HttpResponse:
         name=document.original_name,
         content_type=document.content_type,
         sha256=document.sha256,
+        inline=request.GET.get("inline") == "1",
     )
 
 
@@ -38,6 +39,7 @@ def nomination_document(request: HttpRequest, pk: int) -> HttpResponse:
         name=document.original_name,
         content_type=document.content_type,
         sha256=document.sha256,
+        inline=request.GET.get("inline") == "1",
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
@@ -29,7 +30,7 @@ from screening.committee import review_reminders_send
 from .steps import Step
 
 
-def task_waiting_notify(*, subject: Any, step: Step) -> None:
+def task_waiting_notify(*, subject: Any, step: Step, task_id: int) -> None:
     """A new task entered a queue: tell the people of that role."""
     notify(
         recipients=users_with_role(step.role),
@@ -39,7 +40,7 @@ def task_waiting_notify(*, subject: Any, step: Step) -> None:
             "reference": getattr(subject, "reference", str(subject)),
             "company": getattr(getattr(subject, "company", None), "name", ""),
         },
-        link=subject.get_absolute_url() if hasattr(subject, "get_absolute_url") else "/staff/",
+        link=reverse("workspace:task", args=[task_id]),
     )
 
 
@@ -155,7 +156,7 @@ def reminders_task_overdue(*, today: dt.date) -> int:
             "reference": getattr(subject, "reference", str(subject)),
             "since": task.created.astimezone(JST).date().isoformat(),
         }
-        link = subject.get_absolute_url() if hasattr(subject, "get_absolute_url") else "/staff/"
+        link = reverse("workspace:task", args=[task.pk])
         sent += _once(
             f"task_overdue:{task.pk}",
             lambda r=recipients, c=context, u=link: notify(

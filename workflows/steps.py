@@ -216,18 +216,38 @@ class Step:
     role: Role
     # What the step page shows besides the subject's own context, given the subject.
     context: Callable[[Any], dict[str, Any]] | None = None
+    # A decision or money: the question its page asks before the step is done.
+    confirm: Any = None
 
 
 CHECK_DOCUMENTS = Step(
     "check_documents", _("Check documents"), CheckDocumentsForm, _check_documents, Role.STAFF
 )
 SCREEN = Step("screen", _("Screen"), ScreenForm, _screen, Role.STAFF)
-DECIDE = Step("decide", _("Grant decision"), DecideForm, _decide, Role.APPROVER)
+DECIDE = Step(
+    "decide",
+    _("Grant decision"),
+    DecideForm,
+    _decide,
+    Role.APPROVER,
+    confirm=_(
+        "Record this grant decision? A numbered decision letter is issued to the applicant "
+        "and the amount is committed against the round's budget."
+    ),
+)
 CHECK_RESULTS = Step(
     "check_results", _("Check results report"), CheckResultsForm, _check_results, Role.STAFF
 )
 CONFIRM_AMOUNT = Step(
-    "confirm_amount", _("Confirm amount"), ConfirmForm, _confirm_amount, Role.APPROVER
+    "confirm_amount",
+    _("Confirm amount"),
+    ConfirmForm,
+    _confirm_amount,
+    Role.APPROVER,
+    confirm=_(
+        "Confirm this amount? A numbered amount confirmation letter is issued and the "
+        "applicant may claim the payment."
+    ),
 )
 
 CHECK_OUTCOME_REPORT = Step(
@@ -293,6 +313,7 @@ COMMEND = Step(
         nomination_id=pk, by=by, commended_on=data["commended_on"]
     ),
     Role.STAFF,
+    confirm=_("Commend this company? The commendation letter is issued and it is published."),
 )
 NOMINATION_STEPS = {step.node: step for step in (CHECK_NOMINATION, COMMEND)}
 
@@ -372,6 +393,7 @@ RECORD_DECISION = Step(
     CommitteeDecisionForm,
     _record_decision,
     Role.STAFF,
+    confirm=_("Record this selection? It goes to an approver who reviewed nothing."),
 )
 APPROVE_DECISION = Step(
     "approve_decision",
@@ -379,5 +401,9 @@ APPROVE_DECISION = Step(
     ApproveDecisionForm,
     _approve_decision,
     Role.APPROVER,
+    confirm=_(
+        "Record your answer? An approval concludes the round: the selected are commended, "
+        "the others are told."
+    ),
 )
 COMMITTEE_STEPS = {step.node: step for step in (RECORD_DECISION, APPROVE_DECISION)}

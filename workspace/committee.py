@@ -1,5 +1,5 @@
 """The committee's decision from the web: staff open it from the committee's page (screening's
-panel page shows the button by URL name, as screening may not import the workflows)."""
+panel page shows the button by URL name, as screening may not import the workspace)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import KofuError, NotAllowed
 from screening.models import ReviewPanel
-
-from . import services
+from workflows import services
 
 
 @login_required
@@ -34,8 +32,3 @@ def start(request: HttpRequest, panel_id: int) -> HttpResponse:
             request, _("The committee's decision is open: the chair records it in their tasks.")
         )
     return redirect("reviews:panel", panel_id=panel.pk)
-
-
-urlpatterns = [
-    path("<int:panel_id>/start/", start, name="start"),
-]

@@ -66,9 +66,10 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // A table wider than a phone scrolls inside itself (kofu.css); the keyboard must reach it to
-// scroll it, so a table that overflows is made focusable, and one that fits is left alone.
+// scroll it, so a table (or a box holding one) that overflows is made focusable, and one that
+// fits is left alone.
 function kofuScrollableTables() {
-  for (const table of document.querySelectorAll("table")) {
+  for (const table of document.querySelectorAll("table, .scroll, .k-table-wrap")) {
     const overflows = table.scrollWidth > table.clientWidth + 1;
     if (overflows && !table.hasAttribute("tabindex")) {
       table.setAttribute("tabindex", "0");

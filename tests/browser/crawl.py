@@ -236,11 +236,14 @@ def crawl(
     *,
     data: tuple[str, ...] = (),
     limit: int = MAX_PAGES,
+    path_once: bool = False,
 ) -> Crawl:
     """Follow every link to ``origin`` from ``start`` breadth-first (GET, up to ``limit``
     pages), surveying each page and reading its text; ``data`` is text the pages show as it was
-    entered (a username), not for translation."""
+    entered (a username), not for translation. With ``path_once`` a path is read once whatever
+    its query (a list's sort orders, pages and filters are the same page)."""
     origin = urlsplit(origin)
+    paths: set[str] = set()
     catalogue = english_of_catalogue()
     result = Crawl()
     queue = deque(start)
@@ -250,6 +253,10 @@ def crawl(
         if url in seen or url.startswith(SKIPPED_PATHS):
             continue
         seen.add(url)
+        path = urlsplit(url).path
+        if path_once and path in paths:
+            continue
+        paths.add(path)
         # asked for first, so that a download is counted and never opened as a page
         response = page.request.get(url)
         content_type = response.headers.get("content-type", "")

@@ -1,6 +1,7 @@
 """The main pages of each kind under the Content-Security-Policy, in chromium: the login page,
-the applicant's portal, viewflow's staff pages, the finance pages. `new_page` fails the test on
-any violation the browser reports; this test also shows that a violation is seen."""
+the applicant's portal, the staff workspace and viewflow's pages, the finance pages.
+`new_page` fails the test on any violation the browser reports; this test also shows that a
+violation is seen."""
 
 from __future__ import annotations
 
@@ -35,13 +36,14 @@ def test_csp_main_pages_of_each_kind_load_without_violations(new_page, look, sub
     applicant.get_by_label(_("Language")).select_option("en")
     expect(applicant.locator("html")).to_have_attribute("lang", "en")
 
-    # viewflow's staff pages: the task list, the queue and a task's assign page
+    # the staff workspace: home, the task list, a task page; and viewflow's own pages
     staff = sign_in(new_page(), people.staff.username)
+    expect(staff).to_have_url(re.compile(r"/workspace/$"))
+    staff.get_by_test_id("tasks-link").click()
+    staff.get_by_test_id("task-link").first.click()
+    expect(staff.get_by_test_id("claim")).to_be_visible()
+    look(staff, "csp-workspace-task")
     staff.goto("/staff/")
-    staff.get_by_role("link", name=_("Queue")).click()
-    expect(staff).to_have_url(re.compile(r"/queue/$"))
-    staff.get_by_role("row").get_by_role("link", name=re.compile(r"^#\d+\/\d+$")).first.click()
-    expect(staff.get_by_role("button", name=_("Assign and continue"), exact=True)).to_be_visible()
     staff.wait_for_load_state("networkidle")
 
     # the finance pages

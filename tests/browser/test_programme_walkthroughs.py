@@ -35,19 +35,20 @@ def label(text: str) -> re.Pattern[str]:
 
 
 def open_task(page: Page, flow_class, subject_id: int, node: str) -> None:
-    """Open the subject's task as the staff frontend links it, taking it if nobody has."""
+    """Open the subject's step in the workspace, taking it if nobody has."""
     task = wf.active_task(subject_id, node, flow_class)
     assert task is not None, f"no open {node} task"
+    page.goto(f"/workspace/tasks/{task.pk}/")
     if task.owner_id is None:
-        page.goto(task.flow_task.reverse("assign", args=[task.process_id, task.pk]))
-        page.get_by_role("button", name=_("Assign and continue"), exact=True).click()
-    else:
-        page.goto(task.flow_task.reverse("execute", args=[task.process_id, task.pk]))
-    expect(page.get_by_role("button", name=_("Complete"), exact=True)).to_be_visible()
+        page.get_by_test_id("claim").click()
+    expect(page.get_by_test_id("complete")).to_be_attached()
 
 
 def complete(page: Page, step_title: str, reference: str) -> None:
-    page.get_by_role("button", name=_("Complete"), exact=True).click()
+    confirm = page.get_by_test_id("confirm")
+    if confirm.count():
+        confirm.get_by_text(_("Decide…"), exact=True).click()
+    page.get_by_test_id("complete").click()
     expect(
         page.get_by_text(
             _("“%(step)s” is done for %(reference)s.")

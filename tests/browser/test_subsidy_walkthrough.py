@@ -1,6 +1,6 @@
 """One training-subsidy application from submission to payment, in a real browser, as the
 people who handle it: the applicant on the portal, programme staff, an approver and finance in
-viewflow's staff frontend. Every user logs in through the login page in a browser of their own.
+the staff workspace. Every user logs in through the login page in a browser of their own.
 
 The browsers ask for Japanese (the default language); labels are looked up through the same
 message catalogues the server uses, so the test follows the pages as they are translated.
@@ -21,7 +21,6 @@ from fixtures.documents import pdf_bytes
 from fixtures.payments import on_transfer_date
 from payments.models import Payable, Payment, PaymentBatch
 from tests.browser.helpers import _, field, log_in
-from workflows.selectors import subsidy_process_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,28 +38,34 @@ def section(page: Page, heading: str) -> Locator:
 
 
 def open_from_queue(page: Page, application: Application, task_title: str) -> None:
-    """Find the application's task in viewflow's queue, assign it to oneself, open its form."""
-    process = subsidy_process_for(application.pk).pk
-    page.goto("/staff/")
-    page.get_by_role("link", name=_("Queue")).click()
-    expect(page).to_have_url(re.compile(r"/queue/$"))
-    row = (
-        page.get_by_role("row")
-        # "#<process>/<task>"; the slash escaped because Playwright sends the pattern as /…/
-        .filter(has=page.get_by_role("link", name=re.compile(rf"^#{process}\/\d+$")))
-        .filter(has_text=task_title)
+    """From the home page: the task list, searched by reference; take the step, which stays in
+    view with its form."""
+    page.goto("/")
+    page.get_by_test_id("tasks-link").click()
+    filters = page.get_by_test_id("task-filters")
+    filters.get_by_label(field(_("Reference, company or corporate number"))).fill(
+        application.reference
     )
-    row.get_by_role("link").click()
-    # The assign page names the application (the process card) before anyone takes it.
-    expect(page.get_by_role("heading", name=application.reference)).to_be_visible()
-    page.get_by_role("button", name=_("Assign and continue"), exact=True).click()
-    expect(
-        page.get_by_role("heading", name=f"{task_title}: {application.reference}", exact=True)
-    ).to_be_visible()
+    filters.get_by_role("button", name=_("Show"), exact=True).click()
+    row = page.get_by_test_id("task-row").filter(has_text=task_title)
+    row.get_by_role("link", name=application.reference).click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text(task_title)
+    expect(heading).to_contain_text(application.reference)
+    if page.get_by_test_id("claim").count():
+        page.get_by_test_id("claim").click()
+        expect(page.get_by_text(_("The step is yours now."))).to_be_visible()
+        expect(heading).to_contain_text(application.reference)  # still the same step
 
 
 def complete(page: Page, application: Application, task_title: str) -> None:
-    page.get_by_role("button", name=_("Complete"), exact=True).click()
+    """Complete the step; a decision asks first, and its real button is inside the question."""
+    confirm = page.get_by_test_id("confirm")
+    if confirm.count():
+        confirm.get_by_text(_("Decide…"), exact=True).click()
+        confirm.get_by_role("button", name=_("Yes, record this decision"), exact=True).click()
+    else:
+        page.get_by_role("button", name=_("Complete this step"), exact=True).click()
     expect(
         page.get_by_text(
             _("“%(step)s” is done for %(reference)s.")
@@ -174,7 +179,7 @@ def test_subsidy_walkthrough_from_submission_to_payment_pays_the_confirmed_amoun
 
     # 7. The approver confirms the amount the actual costs support.
     open_from_queue(approver, application, _("Confirm amount"))
-    expect(approver.get_by_text(f"¥{SUBSIDY:,}").first).to_be_visible()
+    expect(approver.get_by_test_id("what-it-does")).to_contain_text(f"{SUBSIDY:,}円")
     approver.screenshot(path=artifacts / "walkthrough-staff-confirm-amount.png", full_page=True)
     approver.get_by_label(field(_("I confirm the amount shown"))).check()
     complete(approver, application, _("Confirm amount"))

@@ -26,7 +26,7 @@ def _(message: str) -> str:
         return translation.gettext(message)
 
 
-def password_step(new_page, username: str, next_url: str = "/staff/"):
+def password_step(new_page, username: str, next_url: str = "/workspace/"):
     page = new_page()
     page.goto(f"/accounts/login/?next={next_url}")
     page.get_by_label(_("Username")).fill(username)
@@ -120,11 +120,11 @@ def test_staff_registers_a_passkey_and_signs_in_with_it(
     look(page, "two-factor-passkeys")
     # then: the next sign-in may use it instead of a code
     page.get_by_role("button", name=_("Log out")).click()
-    page.goto("/accounts/login/?next=/staff/")
+    page.goto("/accounts/login/?next=/workspace/")
     page.get_by_label(_("Username")).fill("staff2")
     page.get_by_label(_("Password")).fill(DEMO_PASSWORD)
     page.get_by_role("button", name=_("Log in"), exact=True).click()
     expect(page).to_have_url(re.compile(r"/accounts/two-factor/verify/"))
     page.get_by_role("button", name=_("Verify with a passkey")).click()
-    expect(page).to_have_url(re.compile(r"/staff/"))
+    expect(page).to_have_url(re.compile(r"/workspace/"))
     expect(page).not_to_have_url(re.compile(r"/accounts/"))

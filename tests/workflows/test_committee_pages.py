@@ -59,7 +59,7 @@ def shown(response) -> list[tuple[str, str]]:
 
 
 def start_url(panel: ReviewPanel) -> str:
-    return f"/committees/{panel.pk}/start/"
+    return f"/workspace/committees/{panel.pk}/start/"
 
 
 def test_open_decision_button_starts_the_flow_once_then_shows_the_refusal(client, panel, people):
@@ -103,7 +103,7 @@ def test_open_decision_button_hidden_from_an_approver(client, panel, people):
 def test_open_decision_get_or_unknown_committee(client, panel, people):
     client.force_login(people.staff)
     assert client.get(start_url(panel)).status_code == 405
-    assert client.post(f"/committees/{panel.pk + 1000}/start/").status_code == 404
+    assert client.post(f"/workspace/committees/{panel.pk + 1000}/start/").status_code == 404
     assert not processes(panel).exists()
 
 

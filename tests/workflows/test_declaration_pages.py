@@ -177,7 +177,8 @@ def test_staff_see_the_declaration_but_no_applicant_forms(people, client):
     declaration = _submitted(people)
     client.force_login(people.staff)
     page = client.get(f"/portal/declarations/{declaration.pk}/").content.decode()
-    assert "/check_documents/" in page  # the open step, as a link into the task pages
+    task = wf.active_task(declaration.pk, "check_documents", DeclarationFlow)
+    assert f'href="/workspace/tasks/{task.pk}/"' in page  # the open step, on the workspace
     assert 'name="withdraw"' not in page and 'name="save"' not in page
     refused = client.post(f"/portal/declarations/{declaration.pk}/withdraw/", follow=True)
     assert refused.status_code == 200

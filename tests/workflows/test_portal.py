@@ -7,6 +7,7 @@ from applications.models import Application
 from fixtures.demo import advance
 from fixtures.documents import pdf_bytes
 from fixtures.reference import REQUIRED_DOCUMENT_TYPES
+from workflows.services import active_task
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,8 @@ def test_portal_staff_sees_open_step_link_and_no_applicant_forms(draft, people, 
     advance(draft, "submitted", vars(people))
     client.force_login(people.auditor)
     page = client.get(f"/portal/applications/{draft.pk}/").content.decode()
-    assert "/staff/subsidy/" in page and "/check_documents/" in page
+    task = active_task(draft.pk, "check_documents")
+    assert f'href="/workspace/tasks/{task.pk}/"' in page
     assert 'name="withdraw"' not in page
     client.force_login(people.applicant)
     assert 'name="withdraw"' in client.get(f"/portal/applications/{draft.pk}/").content.decode()
@@ -79,19 +81,18 @@ def test_portal_staff_sees_open_step_link_and_no_applicant_forms(draft, people, 
 
 def test_staff_task_page_completes_the_step(draft, people, client):
     advance(draft, "submitted", vars(people))
-    from workflows.services import active_task
 
     task = active_task(draft.pk, "check_documents")
     client.force_login(people.staff)
-    base = f"/staff/subsidy/{task.process_id}/check_documents/{task.pk}"
-    assert client.post(f"{base}/assign/").status_code in (200, 302)
-    form = client.get(f"{base}/execute/")
+    base = f"/workspace/tasks/{task.pk}/"
+    form = client.get(base)
     assert form.status_code == 200
     assert draft.reference in form.content.decode()
-    done = client.post(f"{base}/execute/", {"accept": "0", "items": "", "message": ""})
-    assert done.status_code == 200  # refused: a return needs the items to correct
+    done = client.post(base, {"accept": "0", "items": "", "message": "直してください"})
+    assert done.status_code == 422  # refused: a return needs the items to correct
+    assert "直してください" in done.content.decode()  # what was typed stays
     assert Application.objects.get(pk=draft.pk).status == "submitted"
-    client.post(f"{base}/execute/", {"accept": "1"})
+    client.post(base, {"accept": "1"})
     assert Application.objects.get(pk=draft.pk).status == "screening"
 
 
