@@ -345,6 +345,19 @@ class CommitteeDecisionForm(forms.Form):
                 required=False,
             )
 
+    def field_for(self, name: str | None) -> str | None:
+        """The form field a refusal of ``committee_decide`` is about."""
+        if name == "selected_item_ids":
+            return "selected"
+        if name and name.startswith("departures."):
+            return f"departure_{name.split('.', 1)[1]}"
+        return name
+
+    def selected_count(self) -> int:
+        """How many items are ticked now: the page counts against the quota as the chair ticks."""
+        chosen = self.data.getlist("selected") if self.is_bound else self["selected"].initial
+        return len(chosen or [])
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         data["selected_item_ids"] = [int(pk) for pk in data.get("selected", [])]

@@ -237,7 +237,8 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.task_complete(task_id=task.pk, by=request.user, data=form.cleaned_data)
             except KofuError as error:
-                field = error.field if error.field in form.fields else None
+                field = form.field_for(error.field) if hasattr(form, "field_for") else error.field
+                field = field if field in form.fields else None
                 form.add_error(field, str(error.message))
             else:
                 messages.success(

@@ -161,3 +161,19 @@ document.addEventListener("DOMContentLoaded", () => {
     if (bank.value.trim()) load();
   }
 });
+
+// A count that follows ticks: an element with data-counts="<name>" shows, in its [data-count],
+// how many boxes of that name its form's page has ticked (the chair's selection against the
+// committee's places).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const counter of document.querySelectorAll("[data-counts]")) {
+    const name = counter.dataset.counts;
+    const shown = counter.querySelector("[data-count]");
+    const boxes = () => document.querySelectorAll(`input[type=checkbox][name="${CSS.escape(name)}"]`);
+    const update = () => {
+      shown.textContent = String([...boxes()].filter((box) => box.checked).length);
+    };
+    for (const box of boxes()) box.addEventListener("change", update);
+    update();
+  }
+});
