@@ -117,10 +117,10 @@ def test_review_page_shows_cited_subsidies_with_their_reported_outcomes(
     assert paid_subsidy.reference in card
     assert f"{paid_subsidy.confirmed_amount:,}円" in card
     assert "提出済み" in between(card, 'data-testid="outcome-status"', "</dd>")
-    overtime = between(card, 'data-measure="overtime_hours"', "</tr>")
+    overtime = between(card, 'data-measure="overtime_hours"', "</li>")
     assert "従業員1人当たり月平均残業時間" in overtime
     assert "24.5" in overtime and "18.5" in overtime  # the baseline beside the reported value
-    sales = between(card, 'data-measure="annual_sales"', "</tr>")
+    sales = between(card, 'data-measure="annual_sales"', "</li>")
     assert "480,000,000" in sales and "520,000,000" in sales
 
 
