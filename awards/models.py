@@ -18,7 +18,7 @@ from accounts.selectors import company_id_of_user
 from applications.models import Application
 from core.models import CorrectionRequestBase, SubmissionTimes
 from core.roles import Role, has_role
-from core.uploads import blob_path
+from core.uploads import blob_path, kind_label
 
 DEFAULT_LEGAL_BASIS = "リスキリング先進企業表彰実施要領"
 DEFAULT_AWARD_NAME = "リスキリング先進企業表彰"
@@ -290,6 +290,11 @@ class NominationDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def kind(self) -> str:
+        """The file's type as people name it: PDF, Excel (xlsx), …"""
+        return kind_label(self.content_type)
 
 
 class NominationCorrection(CorrectionRequestBase):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +15,8 @@ from accounts.selectors import company_id_of_user
 from applications.models import Application
 from core.corrections import correction_open_of
 from core.roles import is_staff_side
+from outcomes.models import OutcomeReport
+from outcomes.selectors import MeasureResult, productivity_rule, report_improvements
 from screening.selectors import items_for_reviewer
 
 from .exceptions import NotFound
@@ -115,3 +119,87 @@ def nomination_document_get_for_user(user: Any, document_id: int) -> NominationD
     if document is None:
         raise NotFound(_("There is no such document."))
     return document
+
+
+# --- what the committee reads ------------------------------------------------------------------
+
+# An outcome report the company has sent (checked by staff or not yet): its figures are shown.
+REPORTED = (OutcomeReport.Status.SUBMITTED, OutcomeReport.Status.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class CitedSubsidy:
+    """A completed subsidy a nomination cites: our records as they stood when the nomination was
+    submitted (``evidence_snapshot``), and the outcome report the company owes on it now."""
+
+    reference: str
+    round: str
+    trainees: int
+    courses: int
+    decided_amount: int | None
+    confirmed_amount: int | None
+    grant_decided_on: dt.date | None
+    amount_confirmed_on: dt.date | None
+    revoked: bool = False
+    report: OutcomeReport | None = None
+    improvements: list[MeasureResult] = field(default_factory=list)
+
+    @property
+    def reported(self) -> bool:
+        return self.report is not None and self.report.status in REPORTED
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def nomination_cited_subsidies(nomination: Nomination) -> list[CitedSubsidy]:
+    """The subsidies the nomination cites, as recorded at submission, each with its outcome
+    report (figures against the baselines once the company has reported)."""
+    evidence = nomination.evidence_snapshot or []
+    ids = [entry["application_id"] for entry in evidence]
+    reports = {
+        report.application_id: report
+        for report in OutcomeReport.objects.filter(application_id__in=ids)
+    }
+    revoked = set(
+        Application.objects.filter(pk__in=ids, status=Application.Status.REVOKED).values_list(
+            "pk", flat=True
+        )
+    )
+    rule = productivity_rule()
+    cited = []
+    for entry in evidence:
+        report = reports.get(entry["application_id"])
+        reported = report is not None and report.status in REPORTED
+        cited.append(
+            CitedSubsidy(
+                reference=entry["reference"],
+                round=entry["round"],
+                trainees=entry["trainees"],
+                courses=entry["courses"],
+                decided_amount=entry["decided_amount"],
+                confirmed_amount=entry["confirmed_amount"],
+                grant_decided_on=_day(entry.get("grant_decided_on")),
+                amount_confirmed_on=_day(entry.get("amount_confirmed_on")),
+                revoked=entry["application_id"] in revoked,
+                report=report,
+                improvements=report_improvements(report, rule) if reported else [],
+            )
+        )
+    return cited
+
+
+def nomination_for_review(nomination: Nomination) -> dict[str, Any]:
+    """The nomination as a committee reviewer reads it: everything the nominator wrote, its
+    documents, the subsidies it cites and their outcomes. For a reviewer the screening's access
+    rules already let open the item (screening.subjects)."""
+    nomination = Nomination.objects.select_related("round", "company", "nominating_company").get(
+        pk=nomination.pk
+    )
+    return {
+        "nomination": nomination,
+        "documents": list(nomination.documents.all()),
+        "cited": nomination_cited_subsidies(nomination),
+        "productivity_rule": productivity_rule(),
+    }

@@ -73,6 +73,12 @@ DOCX = Kind(
 )
 ALLOWED = (PDF, PNG, JPEG, XLSX, DOCX)
 
+
+def kind_label(content_type: str) -> str:
+    """What people call a stored file's type (PDF, Excel (xlsx), …); empty for another type."""
+    return next((kind.label for kind in ALLOWED if kind.content_type == content_type), "")
+
+
 # The main part an Office file must declare, by the content type [Content_Types].xml gives it.
 _OFFICE_MAIN = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": (

@@ -8,6 +8,7 @@ from .models import (
     CommitteeDecisionEntry,
     ConflictOfInterest,
     Criterion,
+    Descriptor,
     ReviewAssignment,
     ReviewItem,
     ReviewPanel,
@@ -26,6 +27,21 @@ class CriterionInline(admin.TabularInline):
 class RubricAdmin(admin.ModelAdmin):
     list_display = ["name", "scale_min", "scale_max"]
     inlines = [CriterionInline]
+
+
+class DescriptorInline(admin.TabularInline):
+    model = Descriptor
+    extra = 0
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    """A criterion's descriptors: what each score on the rubric's scale means to a reviewer."""
+
+    list_display = ["label_ja", "rubric", "code", "weight", "order"]
+    list_filter = ["rubric"]
+    list_select_related = ["rubric"]
+    inlines = [DescriptorInline]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

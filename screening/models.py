@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -95,6 +96,43 @@ class Criterion(models.Model):
     @property
     def label(self) -> str:
         return self.label_en if (get_language() or "ja").startswith("en") else self.label_ja
+
+
+class Descriptor(models.Model):
+    """What one score of a criterion means (the rubric's level descriptor), shown to reviewers
+    beside that score so that every reviewer reads the scale the same way."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="descriptors")
+    score = models.SmallIntegerField(_("score"))
+    text_ja = models.CharField(_("meaning (Japanese)"), max_length=300)
+    text_en = models.CharField(_("meaning (English)"), max_length=300)
+
+    class Meta:
+        verbose_name = _("descriptor")
+        ordering = ["criterion", "score"]
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "score"], name="descriptor_once_per_score")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}={self.score}: {self.text}"
+
+    def clean(self) -> None:
+        criterion = getattr(self, "criterion", None)  # not yet set on a criterion being added
+        if criterion is None or self.score is None:
+            return
+        rubric = criterion.rubric
+        if not rubric.scale_min <= self.score <= rubric.scale_max:
+            raise ValidationError(
+                {
+                    "score": _("The rubric's scale is %(low)s to %(high)s.")
+                    % {"low": rubric.scale_min, "high": rubric.scale_max}
+                }
+            )
+
+    @property
+    def text(self) -> str:
+        return self.text_en if (get_language() or "ja").startswith("en") else self.text_ja
 
 
 class ReviewPanel(models.Model):

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,8 +25,8 @@ from core.errors import KofuError, NotAllowed
 from core.roles import Role, has_role
 
 from . import committee, exports
-from .forms import PanelForm
-from .models import ReviewAssignment, ReviewPanel, Rubric
+from .forms import PanelForm, RecuseForm, ScoreForm
+from .models import ReviewAssignment, ReviewPanel
 from .selectors import (
     assignments_for_reviewer,
     conflicts_of_reviewer,
@@ -37,6 +38,7 @@ from .selectors import (
     panels_for_user,
     scores_visible_to,
 )
+from .subjects import subject_for_review
 
 T = TypeVar("T")
 
@@ -76,36 +78,6 @@ def _form_errors(request: HttpRequest, form: forms.BaseForm) -> None:
             messages.error(request, f"{label}: {error}" if label else error)
 
 
-class ScoreForm(forms.Form):
-    """One choice per criterion of the rubric, on its scale, and a comment."""
-
-    comment = forms.CharField(
-        label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-    def __init__(self, *args: Any, rubric: Rubric, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        scale = [(str(n), str(n)) for n in range(rubric.scale_min, rubric.scale_max + 1)]
-        self.codes = []
-        for criterion in rubric.criteria.all():
-            self.codes.append(criterion.code)
-            self.fields[f"score_{criterion.code}"] = forms.TypedChoiceField(
-                label=criterion.label,
-                choices=scale,
-                coerce=int,
-                widget=forms.RadioSelect,
-            )
-        self.order_fields([*(f"score_{code}" for code in self.codes), "comment"])
-
-    @property
-    def scores(self) -> dict[str, int]:
-        return {code: self.cleaned_data[f"score_{code}"] for code in self.codes}
-
-
-class RecuseForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason for recusing yourself"), max_length=1000)
-
-
 class ConflictForm(forms.Form):
     corporate_number = forms.CharField(
         label=gettext_lazy("Corporate number (法人番号)"), min_length=13, max_length=13
@@ -133,36 +105,55 @@ def _score_table(assignment: ReviewAssignment, user: Any) -> list[dict[str, Any]
         row = rows.setdefault(
             reviewer.pk,
             {
-                "reviewer": reviewer.get_username(),
+                "reviewer": reviewer.get_full_name() or reviewer.get_username(),
                 "own": reviewer.pk == user.pk,
                 "values": [],
                 "comment": score.assignment.comment,
             },
         )
-        row["values"].append(score.value)
+        row["values"].append({"criterion": score.criterion.label, "value": score.value})
     return list(rows.values())
 
 
-@login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = _assignment(request, pk)
-    panel = assignment.item.panel
+def _detail_page(
+    request: HttpRequest,
+    assignment: ReviewAssignment,
+    *,
+    form: ScoreForm | None = None,
+    recuse_form: RecuseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The review page: the item's subject in full beside the rubric; a form that came back
+    keeps what the reviewer entered. Only for an assignment ``_assignment`` let them open."""
+    item = assignment.item
+    panel = item.panel
     own = assignment.reviewer_id == request.user.pk
     return render(
         request,
         "screening/detail.html",
         {
             "assignment": assignment,
-            "item": assignment.item,
+            "item": item,
             "panel": panel,
+            "subject": subject_for_review(item),
             "criteria": list(panel.rubric.criteria.all()),
             "can_score": own and assignment.is_open and not panel.is_past_deadline,
             "can_recuse": own and assignment.is_open,
-            "form": ScoreForm(rubric=panel.rubric),
-            "recuse_form": RecuseForm(),
+            "form": form or ScoreForm(rubric=panel.rubric),
+            "recuse_form": recuse_form or RecuseForm(),
             "scores": _score_table(assignment, request.user),
+            "breadcrumbs": [
+                {"url": reverse("reviews:index"), "label": _("My reviews")},
+                {"label": item.label},
+            ],
         },
+        status=status,
     )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, _assignment(request, pk))
 
 
 @login_required
@@ -170,38 +161,42 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def score(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment(request, pk)
     form = ScoreForm(request.POST, rubric=assignment.item.panel.rubric)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("reviews:detail", pk=pk)
-    _act(
-        request,
-        lambda: committee.scores_submit(
-            assignment_id=pk,
-            by=request.user,
-            scores=form.scores,
-            comment=form.cleaned_data["comment"],
-        ),
-        _("Scores submitted."),
-    )
-    return redirect("reviews:detail", pk=pk)
+    if form.is_valid():
+        try:
+            _or_404(
+                lambda: committee.scores_submit(
+                    assignment_id=pk,
+                    by=request.user,
+                    scores=form.scores,
+                    comment=form.cleaned_data["comment"],
+                )
+            )
+        except KofuError as error:
+            form.refusal_show(error)
+        else:
+            messages.success(request, _("Scores submitted."))
+            return redirect("reviews:detail", pk=pk)
+    return _detail_page(request, assignment, form=form, status=400)
 
 
 @login_required
 @require_POST
 def recuse(request: HttpRequest, pk: int) -> HttpResponse:
-    _assignment(request, pk)
+    assignment = _assignment(request, pk)
     form = RecuseForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("reviews:detail", pk=pk)
-    done = _act(
-        request,
-        lambda: committee.assignment_recuse(
-            assignment_id=pk, by=request.user, reason=form.cleaned_data["reason"]
-        ),
-        _("You recused yourself; the item goes to another reviewer."),
-    )
-    return redirect("reviews:index") if done else redirect("reviews:detail", pk=pk)
+    if form.is_valid():
+        try:
+            _or_404(
+                lambda: committee.assignment_recuse(
+                    assignment_id=pk, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            )
+        except KofuError as error:
+            form.refusal_show(error)
+        else:
+            messages.success(request, _("You recused yourself; the item goes to another reviewer."))
+            return redirect("reviews:index")
+    return _detail_page(request, assignment, recuse_form=form, status=400)
 
 
 @login_required

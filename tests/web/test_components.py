@@ -92,6 +92,19 @@ def test_the_error_summary_links_each_error_to_its_field():
     assert 'href="#id_form-1-amount"' in html and "Row 2 Amount" in html
 
 
+def test_the_error_summary_links_a_radio_group_to_its_first_choice():
+    class ScoreForm(forms.Form):
+        score = forms.ChoiceField(
+            label="Score", choices=[("1", "1"), ("2", "2")], widget=forms.RadioSelect
+        )
+
+    form = ScoreForm({})
+    form.is_valid()
+    with translation.override("en"):
+        html = Template("{% load kofu %}{% error_summary form %}").render(Context({"form": form}))
+    assert 'href="#id_score_0"' in html and "Score: " in html
+
+
 def test_no_summary_for_a_form_not_sent():
     html = Template("{% load kofu %}{% error_summary form %}").render(Context({"form": LineForm()}))
     assert html.strip() == ""

@@ -95,6 +95,15 @@ def tone(status: Any) -> str:
     return "info"
 
 
+def _first_choice_id(bound: Any) -> str:
+    """Where a group of radio buttons or checkboxes is reached from the summary: its first
+    choice (the group itself has no one control a label points at)."""
+    subwidgets = bound.subwidgets
+    if not subwidgets:
+        return ""
+    return subwidgets[0].id_for_label or ""
+
+
 def _form_errors(form: Any, row: int | None = None) -> list[dict[str, Any]]:
     errors = []
     prefix = _("Row %(number)s") % {"number": row} + " " if row is not None else ""
@@ -104,10 +113,11 @@ def _form_errors(form: Any, row: int | None = None) -> list[dict[str, Any]]:
         if name == "__all__":
             continue
         bound = form[name]
+        field_id = bound.id_for_label or _first_choice_id(bound)
         for message in messages:
             errors.append(
                 {
-                    "field_id": bound.id_for_label,
+                    "field_id": field_id,
                     "label": f"{prefix}{bound.label}",
                     "message": message,
                 }
