@@ -6,10 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed, has_transition_perm
 
-from core.errors import InvalidState, NotAllowed
+from core.policy import refuse_unless, transition_allowed
 from core.roles import Role
 
 from .services import event_record
@@ -35,20 +33,7 @@ def transition_fire(
     names the record in its data. The caller holds the row lock and the transaction.
     """
     label = label or action.replace("_", " ")
-    if not can_proceed(transition, check_conditions=False):
-        raise InvalidState(
-            _("This %(record)s is %(status)s; “%(action)s” is not possible now.")
-            % {
-                "record": record._meta.verbose_name,
-                "status": record.get_status_display(),
-                "action": label,
-            }
-        )
-    if by is not None and not has_transition_perm(transition, by):
-        raise NotAllowed(
-            _("Your role does not allow “%(action)s” on this %(record)s.")
-            % {"action": label, "record": record._meta.verbose_name}
-        )
+    refuse_unless(transition_allowed(record, transition, by, label))
     from_status = record.status
     transition(**kwargs)
     record.save()

@@ -35,7 +35,8 @@ from awards.services import (
     nominations_conclude,
 )
 from core.dates import JST, today_jst
-from core.errors import AlreadyDone, KofuError
+from core.errors import AlreadyDone
+from core.policy import refuse_unless
 from core.roles import Role, has_role
 from declarations.models import Declaration
 from declarations.services import (
@@ -219,11 +220,6 @@ def step_complete(
     return task_complete(task_id=task.pk, by=by, data=data)
 
 
-def _refuse_unless(allowed: policy.Allowed, error: type[KofuError] = NotAllowed) -> None:
-    if not allowed:
-        raise error(allowed.reason)
-
-
 def _locked_task(task_id: int, by: Any) -> Task:
     task = Task.objects.select_related("process").filter(pk=task_id).first()
     if task is None or not policy.may_take(by, task):
@@ -247,7 +243,7 @@ def task_complete(*, task_id: int, by: Any, data: dict) -> Any:
         if task.status not in policy.ACTIVE:
             # Read before the lock, completed by a concurrent request (a double click) since.
             raise AlreadyDone(_("The “%(step)s” step is already done.") % {"step": step.title})
-        _refuse_unless(policy.task_actions(by, task)[policy.COMPLETE])
+        refuse_unless(policy.task_actions(by, task)[policy.COMPLETE])
         if task.owner_id is None:
             activation.assign(by)
         activation.start(None)
@@ -261,7 +257,7 @@ def task_claim(*, task_id: int, by: Any) -> Task:
     """Take an open step: it is the user's until done, released or handed on."""
     task = _locked_task(task_id, by)
     with task.activation() as activation:
-        _refuse_unless(policy.task_actions(by, activation.task)[policy.CLAIM], InvalidState)
+        refuse_unless(policy.task_actions(by, activation.task)[policy.CLAIM])
         activation.assign(by)
     return activation.task
 
@@ -271,7 +267,7 @@ def task_release(*, task_id: int, by: Any) -> Task:
     """Put a held step back in the team's queue."""
     task = _locked_task(task_id, by)
     with task.activation() as activation:
-        _refuse_unless(policy.task_actions(by, activation.task)[policy.RELEASE])
+        refuse_unless(policy.task_actions(by, activation.task)[policy.RELEASE])
         activation.unassign()
     return activation.task
 
@@ -282,7 +278,7 @@ def task_reassign(*, task_id: int, by: Any, to: Any) -> Task:
     task = _locked_task(task_id, by)
     with task.activation() as activation:
         task = activation.task
-        _refuse_unless(policy.task_actions(by, task)[policy.REASSIGN])
+        refuse_unless(policy.task_actions(by, task)[policy.REASSIGN])
         if not policy.may_take(to, task):
             raise NotAllowed(
                 _("%(user)s's role cannot take this step.")
