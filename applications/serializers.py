@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from core.policy import actions_field
+
 from .models import (
     ActualCost,
     Application,
@@ -12,6 +14,7 @@ from .models import (
     SubsidyRound,
     TrainingLine,
 )
+from .policy import application_actions
 from .services import amount_to_confirm
 
 
@@ -192,6 +195,11 @@ class ApplicationSerializer(serializers.ModelSerializer):
         help_text="While the results are checked: the amount 額の確定 would confirm, to send back "
         "as expected_amount."
     )
+    actions = actions_field(
+        application_actions,
+        "What the requesting user may do with the application now, and why not: edit, upload, "
+        "submit, resubmit, report_results, withdraw.",
+    )
 
     class Meta:
         model = Application
@@ -217,6 +225,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "actual_costs",
             "baselines",
             "amount_to_confirm",
+            "actions",
         ]
         read_only_fields = fields
 

@@ -27,10 +27,12 @@ from core.corrections import (
     correction_request,
 )
 from core.dates import today_jst
+from core.policy import refuse_unless
 from core.roles import Role, has_role
 from core.uploads import upload_accept
 from notifications.services import notify
 
+from . import policy
 from .calculation import CostLine, SubsidyComputation, SubsidyRule, subsidy_compute
 from .eligibility import company_has_registered_declaration
 from .exceptions import (
@@ -165,15 +167,7 @@ def missing_document_types(application: Application, stage: str) -> list[Documen
 
 
 def _ensure_editable_by_applicant(application: Application, by: Any) -> None:
-    if not (has_role(by, Role.APPLICANT) and company_id_of_user(by) == application.company_id):
-        raise NotAllowed(_("Only a member of the applying company can change this application."))
-    if application.status not in (Status.DRAFT, Status.RETURNED):
-        raise InvalidState(
-            _(
-                "The training plan can only be changed while the application is a draft or "
-                "returned for correction."
-            )
-        )
+    refuse_unless(policy.application_actions(by, application)[policy.EDIT])
 
 
 # --- drafting ------------------------------------------------------------------------------
@@ -344,12 +338,6 @@ def baselines_set(*, application_id: int, values: dict[str, Any], by: Any) -> li
     return list(application.baselines.select_related("measure"))
 
 
-UPLOAD_STAGE_STATUSES = {
-    DocumentType.Stage.APPLICATION: (Status.DRAFT, Status.RETURNED),
-    DocumentType.Stage.RESULTS: (Status.GRANTED,),
-}
-
-
 @transaction.atomic
 def document_upload(
     *, application_id: int, document_type: str, file: UploadedFile, by: Any
@@ -357,18 +345,12 @@ def document_upload(
     """Attach a file once ``core.uploads`` accepts it (size, the application's quota, its type
     by content); the content is stored once under its SHA-256 and never replaced."""
     application = _locked(application_id)
-    if not (has_role(by, Role.APPLICANT) and company_id_of_user(by) == application.company_id):
-        raise NotAllowed(_("Only a member of the applying company can upload its documents."))
     doc_type = DocumentType.objects.filter(code=document_type).first()
     if doc_type is None:
         raise ValidationFailed(
             _("Unknown document type “%(code)s”.") % {"code": document_type}, field="document_type"
         )
-    if application.status not in UPLOAD_STAGE_STATUSES[doc_type.stage]:
-        raise InvalidState(
-            _("“%(type)s” cannot be uploaded while the application is %(status)s.")
-            % {"type": doc_type.name, "status": application.get_status_display()}
-        )
+    refuse_unless(policy.upload_allowed(by, application, doc_type))
     used = application.documents.aggregate(bytes=Sum("size"), files=Count("id"))
     accepted = upload_accept(file=file, used_bytes=used["bytes"] or 0, used_files=used["files"])
     document = Document(

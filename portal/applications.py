@@ -25,6 +25,7 @@ from accounts.selectors import company_id_of_user, company_of_user
 from applications import services as application_services
 from applications.measures import round_measures
 from applications.models import Application, CostType, DocumentType, OutcomeMeasure
+from applications.policy import EDIT, REPORT_RESULTS, application_actions
 from applications.selectors import (
     application_get_for_user,
     application_list_for_user,
@@ -38,9 +39,11 @@ from declarations.selectors import declarations_of_company
 from letters.selectors import letters_for_subject
 from outcomes.selectors import outcome_reports_of
 from payments.models import AccountType, PayeeAccount
+from payments.policy import claim_allowed
 from payments.selectors import payable_for_application, payee_accounts_for_user
 from payments.services import payee_account_register, payee_account_retire
 from payments.zengin import bank_branch_names, bank_list, branch_list
+from revocations.policy import prepare_allowed
 from workflows import services
 
 from . import next_steps
@@ -359,8 +362,7 @@ def _detail_page(
     editing = given.pop("editing", None)
     accounts = list(payee_accounts_for_user(request.user))
     payable = payable_for_application(application.pk)
-    editable = application.status in (Application.Status.DRAFT, Application.Status.RETURNED)
-    can_act = company_id_of_user(request.user) == application.company_id
+    actions = application_actions(request.user, application)
     forms_ = {
         "line_form": TrainingLineForm(),
         "document_form": DocumentForm(),
@@ -372,7 +374,7 @@ def _detail_page(
         "claim_form": ClaimForm(accounts=accounts),
         **given,
     }
-    claiming = can_act and application.status == Application.Status.CONFIRMED and not payable
+    claiming = bool(claim_allowed(request.user, application)) and not payable
     return render(
         request,
         "portal/detail.html",
@@ -382,13 +384,11 @@ def _detail_page(
             "correction": application_services.open_correction(application),
             "events": events_for(application),
             "tasks": task_links(application.pk) if is_staff_side(request.user) else [],
-            "can_act": can_act,
-            "lines_editable": can_act and editable,
+            "actions": actions,
             "letters": letters_for_subject("applications.application", application.pk),
             "accounts": [(account, account_label(account)) for account in accounts],
             "payable": payable,
-            "can_revoke": has_role(request.user, Role.STAFF)
-            and application.status in Application.REVOCABLE,
+            "can_revoke": prepare_allowed(request.user, application),
             "baselines": application.baselines.select_related("measure"),
             "outcome_reports": outcome_reports_of(application),
             "results_documents": application.round.required_document_types.filter(
@@ -397,11 +397,11 @@ def _detail_page(
             "results_missing": application_services.missing_document_types(
                 application, DocumentType.Stage.RESULTS
             )
-            if application.status == Application.Status.GRANTED
+            if actions[REPORT_RESULTS]
             else [],
             "claiming": claiming,
             "editing": editing,
-            "steps": guided_steps(application) if can_act and editable else [],
+            "steps": guided_steps(application) if actions[EDIT] else [],
             **(_bank_picker(forms_["account_form"]) if claiming else {}),
             **forms_,
         },
