@@ -7,9 +7,12 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.policy import actions_field
+
 from .exports import account_masked
 from .labels import trail_action_label
 from .models import AccountType, BatchItem, Payable, PayeeAccount, PaymentBatch
+from .policy import batch_actions
 
 
 class PayeeAccountSerializer(serializers.ModelSerializer):
@@ -123,6 +126,11 @@ class PaymentBatchSerializer(serializers.ModelSerializer):
     failed_count = serializers.IntegerField(read_only=True)
     pending_count = serializers.IntegerField(read_only=True)
     paid_total = serializers.IntegerField(read_only=True)
+    actions = actions_field(
+        batch_actions,
+        "What the requesting user may do with the batch now, and why not: release (four eyes), "
+        "cancel, reconcile.",
+    )
 
     class Meta:
         model = PaymentBatch
@@ -148,6 +156,7 @@ class PaymentBatchSerializer(serializers.ModelSerializer):
             "failed_count",
             "pending_count",
             "paid_total",
+            "actions",
         ]
         read_only_fields = fields
 

@@ -24,11 +24,13 @@ from applications.services import application_mark_paid, lock_application
 from audit.services import event_record
 from audit.transitions import transition_firer
 from core.dates import JST, is_business_day, today_jst
+from core.policy import refuse_unless
 from core.roles import Role, has_role
 from notifications.services import notify
 
+from . import policy
 from .bank_results import BankResult, bank_results_parse
-from .exceptions import BatchNotFound, NotAllowed, SamePersonReleases, ValidationFailed
+from .exceptions import BatchNotFound, NotAllowed, ValidationFailed
 from .labels import action_label
 from .models import (
     ACCOUNT_FIELD_NAMES,
@@ -52,8 +54,7 @@ _fire = transition_firer(action_label)
 
 
 def _ensure_finance(by: Any, what: str) -> None:
-    if not has_role(by, Role.FINANCE):
-        raise NotAllowed(_("Only finance staff can %(what)s.") % {"what": what})
+    refuse_unless(policy.finance_allowed(by, what))
 
 
 def _locked_batch(batch_id: int) -> PaymentBatch:
@@ -208,19 +209,8 @@ def payment_claim(*, application_id: int, by: Any, account_id: int) -> Payable:
     the chosen account. While not yet in a batch (or after a failed transfer) a new claim only
     changes the account."""
     application = lock_application(application_id)
-    if not (has_role(by, Role.APPLICANT) and company_id_of_user(by) == application.company_id):
-        raise NotAllowed(_("Only a member of the applying company can claim its payment."))
-    if application.status != Application.Status.CONFIRMED:
-        raise InvalidState(
-            _(
-                "A payment can be claimed only once the amount is confirmed; "
-                "this application is %(s)s."
-            )
-            % {"s": application.get_status_display()}
-        )
+    refuse_unless(policy.claim_allowed(by, application))
     amount = application.confirmed_amount or 0
-    if amount <= 0:
-        raise InvalidState(_("The confirmed amount is ¥0: there is nothing to claim."))
     account = PayeeAccount.objects.filter(pk=account_id, company_id=application.company_id).first()
     if account is None:
         raise ValidationFailed(
@@ -387,24 +377,7 @@ def batch_prepare(*, by: Any, transfer_date: dt.date, payable_ids: Iterable[int]
 
 
 def _ensure_may_release(batch: PaymentBatch, by: Any) -> None:
-    _ensure_finance(by, _("release a payment batch"))
-    if batch.status != BatchStatus.PREPARED:
-        raise InvalidState(
-            _("Payment batch %(ref)s is %(status)s: it can be released only once.")
-            % {"ref": batch.reference, "status": batch.get_status_display()}
-        )
-    if batch.prepared_by_id == by.pk:
-        raise SamePersonReleases(
-            _("You prepared this batch, so another finance user must release it (four eyes).")
-        )
-    if batch.released_by_id == by.pk:
-        raise SamePersonReleases(
-            _(
-                "You already released this batch; above ¥%(limit)s a second, different finance "
-                "user must release it too."
-            )
-            % {"limit": f"{settings.KOFU_SECOND_RELEASER_ABOVE:,}"}
-        )
+    refuse_unless(policy.release_allowed(by, batch))
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ from core.dates import add_business_days, today_jst
 from core.errors import KofuError
 from core.roles import Role, has_role
 
-from . import exports, services
+from . import exports, policy, services
 from .models import BatchItem, PaymentBatch
 from .selectors import batch_get, batch_items, batch_list, payables_awaiting_batch
 
@@ -168,13 +168,12 @@ def batches(request: HttpRequest) -> HttpResponse:
 
 
 def _release_hint(batch: PaymentBatch, user: Any) -> str:
-    """Why this user cannot release the batch, or who else must; the service decides."""
+    """Why this user cannot release the batch (the policy's reason), or who else must."""
     if batch.status != PaymentBatch.Status.PREPARED:
         return ""
-    if batch.prepared_by_id == user.pk:
-        return _("You prepared this batch, so another finance user must release it (four eyes).")
-    if batch.released_by_id == user.pk:
-        return _("You released this batch; a second, different finance user must also release it.")
+    release = policy.release_allowed(user, batch)
+    if not release:
+        return str(release.reason)
     if batch.awaiting_second_releaser:
         return _(
             "%(user)s released this batch; above ¥%(limit)s a second finance user must also "
@@ -195,17 +194,16 @@ def _detail_page(
     request: HttpRequest, batch: PaymentBatch, *, reconcile_form: Any = None, status: int = 200
 ) -> HttpResponse:
     finance = has_role(request.user, Role.FINANCE)
-    prepared = batch.status == PaymentBatch.Status.PREPARED
-    signed = request.user.pk in (batch.prepared_by_id, batch.released_by_id)
+    actions = policy.batch_actions(request.user, batch)
     return render(
         request,
         "payments/batch_detail.html",
         {
             "batch": batch,
             "rows": [exports.item_row(item) for item in batch_items(batch)],
-            "can_release": finance and prepared and not signed,
-            "can_cancel": finance and prepared,
-            "can_reconcile": finance and batch.status == PaymentBatch.Status.RELEASED,
+            "can_release": actions[policy.RELEASE],
+            "can_cancel": actions[policy.CANCEL],
+            "can_reconcile": actions[policy.RECONCILE],
             "release_hint": _release_hint(batch, request.user) if finance else "",
             "has_file": bool(batch.file_sha256),
             "reconcile_form": reconcile_form or ReconcileForm(),

@@ -125,7 +125,7 @@ def test_batch_page_above_the_threshold_asks_for_a_second_releaser(
     assert batch.awaiting_second_releaser and batch.status == PaymentBatch.Status.PREPARED
     html = first.content.decode()
     assert 'name="release"' not in html  # the first releaser cannot sign twice
-    assert "a second, different finance user must also release it" in html
+    assert "a second, different finance user must release it too" in html  # the policy says why
 
     with django_capture_on_commit_callbacks(execute=True):
         browser(finance_team.second).post(f"/finance/batches/{batch.pk}/release/")
