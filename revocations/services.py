@@ -25,10 +25,12 @@ from applications.services import budget_release, lock_application
 from audit.services import event_record
 from audit.transitions import transition_fire
 from core.dates import JST, today_jst
+from core.policy import refuse_unless
 from core.roles import Role, has_role
 from notifications.services import notify
 from payments.selectors import payment_received
 
+from . import policy
 from .exceptions import (
     InvalidState,
     NotAllowed,
@@ -193,16 +195,8 @@ def revocation_prepare(
     repayment_deadline: dt.date | None = None,
 ) -> Revocation:
     """Programme staff prepare the revocation of a grant (and the repayment order, if paid)."""
-    if not has_role(by, Role.STAFF):
-        raise NotAllowed(_("Only programme staff can prepare a revocation."))
     application = lock_application(application_id)
-    if application.status not in Application.REVOCABLE:
-        raise InvalidState(
-            _("An application that is %(status)s has no grant to revoke.")
-            % {"status": application.get_status_display()}
-        )
-    if application.revocations.exclude(status=Status.CANCELLED).exists():
-        raise InvalidState(_("A revocation of this application is already under way."))
+    refuse_unless(policy.prepare_allowed(by, application))
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(_("Give the reason for the revocation."), field="reason")
