@@ -35,7 +35,8 @@ def _reports() -> QuerySet[OutcomeReport]:
 
 
 def outcome_reports_of(application: Application) -> QuerySet[OutcomeReport]:
-    return OutcomeReport.objects.filter(application=application).prefetch_related("values__measure")
+    """The application's outcome reports; none once its grant is revoked (nothing is owed)."""
+    return _reports().filter(application=application).prefetch_related("values__measure")
 
 
 def outcome_report_of_application(application_id: int) -> OutcomeReport | None:

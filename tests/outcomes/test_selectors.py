@@ -181,3 +181,11 @@ def test_reports_meeting_rule_in_sql_agree_with_the_rule(subsidy_round, people, 
         # then the database picks exactly the reports the pure rule picks
         assert set(reports_meeting_rule(rule).values_list("pk", flat=True)) == expected
         assert expected or measures == 2  # never vacuous for one measure
+
+
+def test_a_revoked_grant_lists_no_outcome_report(report):
+    from applications.models import Application
+
+    Application.objects.filter(pk=report.application_id).update(status=Application.Status.REVOKED)
+    application = Application.objects.get(pk=report.application_id)
+    assert list(outcome_reports_of(application)) == []
