@@ -257,7 +257,7 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
         "step": step,
         "subject": subject,
         "form": form,
-        "actions": actions,
+        "task_actions": actions,
         "programme": programme,
         "colleagues": _colleagues(),
         "model_name": subject._meta.model_name,
