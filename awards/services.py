@@ -37,6 +37,7 @@ from core.corrections import (
     correction_request,
 )
 from core.dates import JST, today_jst
+from core.policy import refuse_unless
 from core.roles import Role, has_role
 from core.uploads import upload_accept
 from notifications.services import notify
@@ -44,6 +45,7 @@ from screening.committee import decision_outcomes, item_register
 from screening.models import CommitteeDecision
 from screening.selectors import panel_for_round
 
+from . import policy
 from .exceptions import (
     AlreadyNominated,
     ConsentRequired,
@@ -104,10 +106,7 @@ _fire = transition_firer(action_label)
 
 
 def _is_party(nomination: Nomination, user: Any) -> bool:
-    return has_role(user, Role.APPLICANT) and company_id_of_user(user) in (
-        nomination.nominating_company_id,
-        nomination.company_id,
-    )
+    return policy.is_party(user, nomination)
 
 
 def _ensure_party(nomination: Nomination, by: Any) -> None:
@@ -118,15 +117,7 @@ def _ensure_party(nomination: Nomination, by: Any) -> None:
 
 
 def _ensure_editable(nomination: Nomination, by: Any) -> None:
-    _ensure_party(nomination, by)
-    if nomination.status not in Nomination.EDITABLE:
-        raise InvalidState(
-            _(
-                "A nomination can only be changed while it is a draft or returned for "
-                "correction; this one is %(status)s."
-            )
-            % {"status": nomination.get_status_display()}
-        )
+    refuse_unless(policy.nomination_actions(by, nomination)[policy.EDIT])
 
 
 def _ensure_window_open(round_: AwardRound) -> None:
@@ -323,15 +314,9 @@ def nomination_update(
 def nomination_consent_record(*, nomination_id: int, by: Any) -> Nomination:
     """The nominee company agrees to be nominated; a member of that company records it."""
     nomination = _locked(nomination_id)
-    if not (has_role(by, Role.APPLICANT) and company_id_of_user(by) == nomination.company_id):
-        raise NotAllowed(_("Only a member of the nominated company can consent to its nomination."))
-    if nomination.has_consent:
-        return nomination
-    if nomination.status not in Nomination.EDITABLE:
-        raise InvalidState(
-            _("Consent is recorded before the nomination is submitted; this one is %(status)s.")
-            % {"status": nomination.get_status_display()}
-        )
+    if nomination.has_consent and policy.is_nominee(by, nomination):
+        return nomination  # recorded already: asking again changes nothing
+    refuse_unless(policy.nomination_actions(by, nomination)[policy.CONSENT])
     nomination.consent_given_by = by
     nomination.consent_at = timezone.now()
     nomination.save(update_fields=["consent_given_by", "consent_at", "updated_at"])

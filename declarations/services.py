@@ -31,10 +31,12 @@ from core.corrections import (
     correction_request,
 )
 from core.dates import end_of_day_jst, fiscal_year_of, today_jst
+from core.policy import refuse_unless
 from core.roles import Role, has_role
 from letters.services import number_next
 from notifications.services import notify
 
+from . import policy
 from .exceptions import DeclarationActive, InvalidState, NotAllowed, ValidationFailed
 from .labels import action_label
 from .letters import correction_letter_prepare, registration_certificate_prepare
@@ -87,7 +89,7 @@ def notify_company(declaration: Declaration, kind: str, **context: Any) -> None:
 
 
 def _ensure_member(declaration: Declaration, by: Any) -> None:
-    if not (has_role(by, Role.APPLICANT) and company_id_of_user(by) == declaration.company_id):
+    if not policy.is_member(by, declaration):
         raise NotAllowed(_("Only a member of the declaring company can change this declaration."))
 
 
@@ -206,15 +208,11 @@ def declaration_create(
 def declaration_update(*, declaration_id: int, by: Any, **fields: Any) -> Declaration:
     """Change a draft or a declaration returned for correction (only the fields given)."""
     declaration = _locked(declaration_id)
-    _ensure_member(declaration, by)
+    refuse_unless(policy.declaration_actions(by, declaration)[policy.EDIT])
     unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
     if unknown:
         raise ValidationFailed(
             _("“%(field)s” cannot be changed.") % {"field": unknown[0]}, field=unknown[0]
-        )
-    if not declaration.is_editable:
-        raise InvalidState(
-            _("A declaration can only be changed while it is a draft or returned for correction.")
         )
     current = {name: getattr(declaration, name) for name in ("period_start", "period_end")}
     cleaned = declaration_fields_clean({**current, **fields})
@@ -235,12 +233,7 @@ def declaration_update(*, declaration_id: int, by: Any, **fields: Any) -> Declar
 def declaration_consent_set(*, declaration_id: int, by: Any, publish: bool) -> Declaration:
     """Give or withdraw consent to appear on the public list, at any time before it ends."""
     declaration = _locked(declaration_id)
-    _ensure_member(declaration, by)
-    if declaration.status not in Declaration.WITHDRAWABLE:
-        raise InvalidState(
-            _("This declaration is %(status)s; its publication can no longer be changed.")
-            % {"status": declaration.get_status_display()}
-        )
+    refuse_unless(policy.declaration_actions(by, declaration)[policy.PUBLISH])
     if declaration.publish_consent == publish:
         return declaration
     declaration.publish_consent = publish

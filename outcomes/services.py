@@ -11,16 +11,18 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import company_applicants, company_id_of_user
+from accounts.selectors import company_applicants
 from applications.measures import measures_clean, round_measures
 from applications.models import Application
 from applications.services import lock_application
 from audit.services import event_record
 from audit.transitions import transition_firer
-from core.roles import Role, has_role
+from core.policy import refuse_unless
+from core.roles import Role
 from notifications.services import notify
 
-from .exceptions import InvalidState, NotAllowed, ValidationFailed
+from . import policy
+from .exceptions import InvalidState, ValidationFailed
 from .labels import action_label
 from .models import OutcomeReport, OutcomeValue
 from .rule import meets_rule
@@ -91,25 +93,13 @@ def outcome_report_open(*, application: Application, paid_on: dt.date) -> Outcom
     return report
 
 
-def _ensure_company_member(report: OutcomeReport, by: Any) -> None:
-    if not (
-        has_role(by, Role.APPLICANT) and company_id_of_user(by) == report.application.company_id
-    ):
-        raise NotAllowed(_("Only a member of the reporting company can submit its outcome report."))
-
-
 @transaction.atomic
 def outcome_report_submit(
     *, report_id: int, values: dict[str, Any], comment: str = "", by: Any
 ) -> OutcomeReport:
     """Report every measure of the round (by code); each is kept beside its baseline."""
     report = _locked(report_id)
-    _ensure_company_member(report, by)
-    if report.status not in OutcomeReport.OPEN:
-        raise InvalidState(
-            _("This outcome report is %(status)s; it cannot be submitted now.")
-            % {"status": report.get_status_display()}
-        )
+    refuse_unless(policy.outcome_report_actions(by, report)[policy.SUBMIT])
     application = report.application
     cleaned = measures_clean(round_measures(application), values, field="values", complete=True)
     baselines = dict(application.baselines.values_list("measure_id", "value"))

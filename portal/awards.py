@@ -21,6 +21,7 @@ from accounts.selectors import company_id_of_user
 from audit.selectors import events_for
 from awards import services as award_services
 from awards.models import AwardRound, Nomination
+from awards.policy import nomination_actions
 from awards.selectors import (
     award_rounds_open,
     citable_applications,
@@ -130,8 +131,7 @@ def _detail_page(
             "events": events_for(nomination),
             "letters": letters,
             "tasks": task_links(nomination.pk, Nomination) if is_staff_side(request.user) else [],
-            "can_act": own_company is not None and not is_staff_side(request.user),
-            "is_nominee": own_company == nomination.company_id,
+            "actions": nomination_actions(request.user, nomination),
             "breadcrumbs": [
                 {"url": reverse("portal:index"), "label": _("My page")},
                 {"label": nomination.reference},

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import company_id_of_user
 from audit.selectors import events_for
 from core.errors import KofuError
 from core.roles import is_staff_side
 from declarations import services as declaration_services
 from declarations.models import Declaration
+from declarations.policy import EDIT, declaration_actions
 from declarations.selectors import declaration_get_for_user, open_correction
 from letters.selectors import letters_for_subject
 from workflows import services
@@ -97,8 +97,8 @@ def _detail_page(
     form: DeclarationForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    can_act = company_id_of_user(request.user) == declaration.company_id
-    if form is None and can_act and declaration.is_editable:
+    actions = declaration_actions(request.user, declaration)
+    if form is None and actions[EDIT]:
         form = _form_for(declaration)
     return render(
         request,
@@ -110,7 +110,7 @@ def _detail_page(
             "events": events_for(declaration),
             "letters": letters_for_subject("declarations.declaration", declaration.pk),
             "tasks": task_links(declaration.pk, Declaration) if is_staff_side(request.user) else [],
-            "can_act": can_act,
+            "actions": actions,
             "breadcrumbs": [
                 {"url": reverse("portal:index"), "label": _("My page")},
                 {"label": declaration.reference},

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import company_id_of_user
 from applications.measures import round_measures
 from audit.selectors import events_for
 from core.dates import today_jst
 from core.roles import is_staff_side
 from outcomes.models import OutcomeReport
+from outcomes.policy import SUBMIT, outcome_report_actions
 from outcomes.selectors import (
     outcome_report_get_for_user,
     outcome_report_list_for_user,
@@ -78,10 +78,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = outcome_report_get_for_user(request.user, pk)
-    can_act = (
-        company_id_of_user(request.user) == report.application.company_id
-        and report.status in OutcomeReport.OPEN
-    )
+    can_act = outcome_report_actions(request.user, report)[SUBMIT]
     form = OutcomeReportForm(report=report)
     return render(
         request,
