@@ -468,11 +468,19 @@ def plan_digest(plan: Sequence[str], at_least_ms: float = 1.0) -> list[str]:
 
 def _statement(sql: str) -> str:
     """What a statement reads, in a few words."""
-    table = re.search(r'FROM "(\w+)"', sql)
-    head = "SELECT COUNT(*)" if sql.startswith("SELECT COUNT(*)") else "SELECT"
-    if "GROUP BY" in sql:
-        head += " … GROUP BY"
-    return f"{head} FROM {table.group(1) if table else '?'}"
+    table = next(
+        (
+            found
+            for found in re.finditer(r'FROM "(\w+)"', sql)
+            if sql.count("(", 0, found.start()) == sql.count(")", 0, found.start())
+        ),
+        None,
+    )  # the outer query's, not a subquery's
+    head = "SELECT COUNT(*)" if sql.startswith("SELECT COUNT(*)") else "SELECT …"
+    tail = "".join(
+        f" … {clause}" for clause in ("GROUP BY", "ORDER BY", "LIMIT") if f" {clause} " in sql
+    )
+    return f"{head} FROM {table.group(1) if table else '?'}{tail}"
 
 
 def _plans(result: dict[str, Any]) -> str:
@@ -497,7 +505,7 @@ def _data_line(result: dict[str, Any]) -> str:
     expected = largest["expected"]
     rows = ", ".join(f"`{table}` {count:,}" for table, count in build["table_rows"].items())
     builds = ", ".join(
-        f"{scale['tasks']:,} in {scale['build']['build_s']:.0f} s" for scale in result["scales"]
+        f"{scale['tasks']:,} in {scale['build']['build_s']:.1f} s" for scale in result["scales"]
     )
     loads = "; ".join(
         f"{scale['tasks']:,}: {', '.join(f'{v:.2f}' for v in scale['load_average'])}"
@@ -513,6 +521,60 @@ def _data_line(result: dict[str, Any]) -> str:
         f"{', '.join(expected['search_found'])}. Load average (1, 5, 15 min) after the timed "
         f"runs — {loads}."
     )
+
+
+def _reading(result: dict[str, Any]) -> str:
+    met = targets(result)
+    scales = result["scales"]
+    smallest, largest = scales[0], scales[-1]
+    failing = [name for name, page in met.items() if not (page["flat"] and page["fast"])]
+    verdict = (
+        "**Reading.** Both targets are met"
+        if not failing
+        else f"**Reading.** Not every target is met ({', '.join(failing)}; see the table above)"
+    )
+    counts = ", ".join(f"{name} {page['queries']}" for name, page in largest["pages"].items())
+    statements = (
+        f"the pages send as many statements at {smallest['tasks']:,} open steps as at "
+        f"{largest['tasks']:,} — {counts}"
+        if all(page["flat"] for page in met.values())
+        else f"at {largest['tasks']:,} open steps the pages send {counts} statements"
+    )
+    slowest_name, slowest = max(largest["pages"].items(), key=lambda item: _median_ms(item[1]))
+
+    def sql_range(scale: dict[str, Any]) -> str:
+        values = [1000 * page["sql_s"] for page in scale["pages"].values()]
+        return f"{min(values):.0f}–{max(values):.0f} ms"
+
+    python = [_median_ms(page) - 1000 * page["sql_s"] for page in largest["pages"].values()]
+    list_sql = [
+        f"{scale['pages']['task list']['slowest'][0]['ms']:.0f} ms at {scale['tasks']:,}"
+        for scale in scales
+    ]
+    outlook = (
+        " At this trend the counts alone would reach the target only at several hundred "
+        "thousand open steps."
+        if not failing
+        else ""
+    )
+    text = f"""\
+{verdict}: {statements} — and at {largest["tasks"]:,} the slowest median is
+{_median_ms(slowest):.0f} ms ({slowest_name}). What grows is the SQL, from {sql_range(smallest)}
+per request at {smallest["tasks"]:,} to {sql_range(largest)} at {largest["tasks"]:,}; the rest
+(the middleware, the filters' form, the table and the template: the median less the SQL) is
+about {min(python):.0f}–{max(python):.0f} ms at {largest["tasks"]:,}. The statements that grow
+are those that read every open step the user may take rather than the page's 25 rows: the
+paginator's `COUNT(*)` (the count in the title and the page links) and the home's queue counts
+(`GROUP BY flow_task`) take all the open steps from the `status` index, filter them by type and
+permission and join them with their processes to test the `flow_class` — the list's count
+took {", ".join(list_sql)}. The search's row query is
+planned as a walk back through the `created` index (the list's order) that tests each step,
+because PostgreSQL estimates that half the processes match the company's generic-key
+subqueries where one or two do; since the paginator's count comes first, the query's `LIMIT`
+is the number of matches and the walk ends at the oldest of them, so it reads the steps created
+since then (the plans are below). The per-row columns (company, round, status, amount) are
+correlated subqueries that run for the 25 rows of the page only.{outlook}"""
+    return " ".join(text.split("\n"))
 
 
 HOW = """\
@@ -567,7 +629,14 @@ def render_section(
     if "error" in result:
         parts.append(f"PostgreSQL: not measured — {result['error']}.")
         return "\n\n".join(parts) + "\n"
-    parts += [_table(result), _targets_table(result), _data_line(result), HOW, _plans(result)]
+    parts += [
+        _table(result),
+        _targets_table(result),
+        _reading(result),
+        _data_line(result),
+        HOW,
+        _plans(result),
+    ]
     return "\n\n".join(parts) + "\n"
 
 
