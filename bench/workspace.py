@@ -59,9 +59,10 @@ class Page:
 
 
 def _visible_tasks(username: str) -> Any:
-    """What the database says the user's task list holds: open human steps of the programmes
-    that the user holds or whose permission the user has (``workspace.queries.open_tasks``
-    without its columns, written out again so the check does not just repeat the page)."""
+    """What the database says the user's task list holds: open human steps that the user
+    holds or whose permission the user has (``workspace.queries.open_tasks`` without its
+    columns and its programme filter — every process here is a programme's — written out again
+    so that the check does not just repeat the page)."""
     from django.contrib.auth import get_user_model
     from django.db.models import Q
     from viewflow.workflow.models import Task
