@@ -1,8 +1,10 @@
 """``python -m bench``: the workflow throughput benchmark on SQLite and PostgreSQL, each in its
 own subprocess, written to the "Workflow throughput" section of BENCHMARKS.md, and the letters
-benchmark (reportlab beside WeasyPrint), written to its "Letters" section, and the KPI
-dashboard over 100k applications and 1M audit events, written to its "KPIs" section.
-``--only letters``, ``--only workflow`` or ``--only kpis`` runs one of them."""
+benchmark (reportlab beside WeasyPrint), written to its "Letters" section, the KPI
+dashboard over 100k applications and 1M audit events, written to its "KPIs" section, and the
+staff workspace's task list and home at 1k, 10k and 50k open steps on PostgreSQL, written to its
+"Staff workspace" section. ``--only letters``, ``--only workflow``, ``--only kpis`` or
+``--only workspace`` runs one of them."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import kpis, letters
+from . import kpis, letters, workspace
 from .databases import DATABASES, ROOT, Unavailable, WorkerOptions, worker_run
 from .machine import machine_info
 from .report import Run, render_section, write_section
@@ -43,7 +45,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--databases", nargs="+", choices=list(DATABASES), default=list(DATABASES))
     parser.add_argument(
-        "--only", choices=["workflow", "letters", "kpis"], help="run one benchmark (default: all)"
+        "--only",
+        choices=["workflow", "letters", "kpis", "workspace"],
+        help="run one benchmark (default: all)",
     )
     parser.add_argument(
         "--letters", type=int, default=letters.Options.letters, help="reportlab letters timed"
@@ -64,6 +68,19 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "--kpi-events", type=int, default=kpis.Options.events, help="audit events in it"
     )
     parser.add_argument("--kpi-runs", type=int, default=kpis.Options.runs, help="timed KPI runs")
+    parser.add_argument(
+        "--workspace-tasks",
+        type=int,
+        nargs="+",
+        default=list(workspace.Options.scales),
+        help="open steps at each scale of the workspace benchmark",
+    )
+    parser.add_argument(
+        "--workspace-runs",
+        type=int,
+        default=workspace.Options.runs,
+        help="timed requests of each workspace page",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     return parser.parse_args(argv)
 
@@ -128,6 +145,18 @@ def _kpis(args: argparse.Namespace, command: str, when: str) -> int:
     return 1 if failed else 0
 
 
+def _workspace(args: argparse.Namespace, command: str, when: str) -> int:
+    options = workspace.Options(
+        scales=tuple(sorted(args.workspace_tasks)), runs=max(args.workspace_runs, 1)
+    )
+    result = workspace.bench_workspace(options)
+    section = workspace.render_section(result, machine_info(), command, when, options)
+    write_section(args.output, section, workspace.HEADER)
+    print(workspace.summary_line(result))
+    error = result.get("error")
+    return 1 if error and not error.startswith("PostgreSQL") else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     args = _arguments(arguments)
@@ -140,5 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         status |= _letters(args, command, when)
     if args.only in (None, "kpis"):
         status |= _kpis(args, command, when)
+    if args.only in (None, "workspace"):
+        status |= _workspace(args, command, when)
     print(f"bench: wrote {args.output}")
     return status
