@@ -101,9 +101,8 @@ def _expected() -> dict[str, Any]:
     found = Application.objects.filter(company=first.company, status="submitted").order_by("pk")
     return {
         "staff_visible": staff.count(),
-        # the list's default order is the newest first: viewflow's Task.Meta.ordering, since
-        # TaskTable.Meta.order_by ("created") names no column of the table and is dropped
-        "staff_first_page": [_reference(task) for task in staff.order_by("-created")[:25]],
+        # the list's default order: the step waiting longest first (TaskTable.Meta.order_by)
+        "staff_first_page": [_reference(task) for task in staff.order_by("created")[:25]],
         "staff_held": held.count(),
         "staff_held_oldest": _reference(held.order_by("created", "pk").first()),
         "approver_oldest": _reference(

@@ -52,7 +52,7 @@ class TaskTable(tables.Table):
     class Meta:
         model = Task
         fields: list[str] = []
-        order_by = ("created",)
+        order_by = ("received",)  # the step waiting longest first
         orderable = True
         empty_text = _("No open step matches these filters.")
 

@@ -198,3 +198,13 @@ def test_a_refused_step_keeps_what_was_typed_beside_the_error(submitted, people,
     assert form.errors  # the reason is shown with the form (error summary and field)
     page = response.content.decode()
     assert 'class="k-error-summary"' in page and "至急ご対応を" in page
+
+
+def test_the_list_starts_with_the_step_waiting_longest(subsidy_round, people, client):
+    first = draft_create(subsidy_round, people.applicant)
+    second = draft_create(subsidy_round, people.applicant)
+    for application in (second, first):  # the second waits longest
+        advance(application, "submitted", vars(people))
+    client.force_login(people.staff)
+    page = client.get("/workspace/tasks/").content.decode()
+    assert page.index(second.reference) < page.index(first.reference)
