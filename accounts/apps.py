@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import schema  # noqa: F401  (registers the OpenAPI authentication extensions)
+        from .library_names import library_names_translate
+
+        library_names_translate()
