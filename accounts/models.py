@@ -41,14 +41,26 @@ class Profile(models.Model):
         EN = "en", "English"
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("user"),
     )
     company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+        Company,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("company"),
     )
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.JA
     )
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.company or '-'})"
@@ -59,11 +71,14 @@ class ApiToken(models.Model):
     the token itself is shown once, when it is created."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("starts with"), max_length=16)
-    digest = models.CharField(max_length=64, unique=True)
+    digest = models.CharField(_("token digest (SHA-256)"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Application, CostType, Decision, DocumentType, OutcomeMeasure, SubsidyRound
 
@@ -10,9 +11,9 @@ class SubsidyRoundAdmin(admin.ModelAdmin):
     filter_horizontal = ["eligible_cost_types", "required_document_types", "outcome_measures"]
     fieldsets = [
         (None, {"fields": ["name", "fiscal_year", "legal_basis"]}),
-        ("Window", {"fields": ["opens_at", "closes_at", "results_report_deadline"]}),
+        (_("Window"), {"fields": ["opens_at", "closes_at", "results_report_deadline"]}),
         (
-            "Money",
+            _("Money"),
             {
                 "fields": [
                     "budget",
@@ -26,7 +27,7 @@ class SubsidyRoundAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Rules",
+            _("Rules"),
             {
                 "fields": [
                     "eligible_cost_types",

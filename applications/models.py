@@ -20,7 +20,7 @@ from core.uploads import blob_path
 
 
 class _Named(models.Model):
-    code = models.SlugField(unique=True)
+    code = models.SlugField(_("code"), unique=True)
     name_ja = models.CharField(_("name (Japanese)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
 
@@ -41,6 +41,7 @@ class CostType(_Named):
 
     class Meta(_Named.Meta):
         verbose_name = _("cost type")
+        verbose_name_plural = _("cost types")
 
 
 class DocumentType(_Named):
@@ -57,6 +58,7 @@ class DocumentType(_Named):
 
     class Meta(_Named.Meta):
         verbose_name = _("document type")
+        verbose_name_plural = _("document types")
 
 
 class OutcomeMeasure(_Named):
@@ -77,6 +79,7 @@ class OutcomeMeasure(_Named):
 
     class Meta(_Named.Meta):
         verbose_name = _("outcome measure")
+        verbose_name_plural = _("outcome measures")
         ordering = ["position", "code"]
         constraints = [
             models.CheckConstraint(
@@ -144,6 +147,7 @@ class SubsidyRound(models.Model):
 
     class Meta:
         verbose_name = _("subsidy round")
+        verbose_name_plural = _("subsidy rounds")
         ordering = ["-fiscal_year", "name"]
         constraints = [
             models.CheckConstraint(
@@ -211,10 +215,20 @@ class Application(ConcurrentTransitionMixin, SubmissionTimes):
         Status.DECISION_PENDING,
     )
 
-    round = models.ForeignKey(SubsidyRound, on_delete=models.PROTECT, related_name="applications")
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="applications")
+    round = models.ForeignKey(
+        SubsidyRound,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("subsidy round"),
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="applications", verbose_name=_("company")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True)
     plan_summary = models.TextField(_("training plan"), blank=True)
@@ -233,16 +247,25 @@ class Application(ConcurrentTransitionMixin, SubmissionTimes):
     confirmed_at = models.DateTimeField(_("amount confirmed"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     screened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("screened by"),
     )
     results_checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("results checked by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("subsidy application")
+        verbose_name_plural = _("subsidy applications")
         ordering = ["-created_at", "-id"]
         permissions = [
             ("check_documents", "Can check application documents"),
@@ -400,12 +423,24 @@ MEASURE_VALUE_DIGITS = {"max_digits": 18, "decimal_places": 2}
 class Baseline(models.Model):
     """A measure's value before the training, given with the application (現状値)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="baselines")
-    measure = models.ForeignKey(OutcomeMeasure, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="baselines",
+        verbose_name=_("application"),
+    )
+    measure = models.ForeignKey(
+        OutcomeMeasure,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("outcome measure"),
+    )
     value = models.DecimalField(_("baseline"), **MEASURE_VALUE_DIGITS)
-    recorded_at = models.DateTimeField(auto_now=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("baseline")
+        verbose_name_plural = _("baselines")
         ordering = ["measure__position", "measure__code"]
         constraints = [
             models.UniqueConstraint(
@@ -426,7 +461,10 @@ class TrainingLine(models.Model):
     """One trainee on one course: a line of the training plan and cost breakdown (支出内訳)."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="training_lines"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="training_lines",
+        verbose_name=_("application"),
     )
     trainee_name = models.CharField(_("trainee"), max_length=100)
     course_name = models.CharField(_("course or certification"), max_length=200)
@@ -437,6 +475,8 @@ class TrainingLine(models.Model):
     amount = models.PositiveBigIntegerField(_("cost excl. consumption tax (yen)"))
 
     class Meta:
+        verbose_name = _("training line")
+        verbose_name_plural = _("training lines")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
@@ -457,19 +497,33 @@ class Document(models.Model):
     under its SHA-256 (``core.uploads``), whichever rows name it; ``original_name`` is the
     applicant's name for it, shown and given back on download."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
-    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
-    file = models.FileField(upload_to=_document_path)
-    original_name = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100, default="application/octet-stream")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("application"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    document_type = models.ForeignKey(
+        DocumentType, on_delete=models.PROTECT, verbose_name=_("document type")
+    )
+    file = models.FileField(_("file"), upload_to=_document_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 hash"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(
+        _("file type"), max_length=100, default="application/octet-stream"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
@@ -478,11 +532,15 @@ class Document(models.Model):
 
 class CorrectionRequest(CorrectionRequestBase):
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="correction_requests"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="correction_requests",
+        verbose_name=_("application"),
     )
 
     class Meta(CorrectionRequestBase.Meta):
-        pass
+        verbose_name = _("application correction request")
+        verbose_name_plural = _("application correction requests")
 
     def __str__(self) -> str:
         return f"correction of {self.application_id} by {self.deadline}"
@@ -496,10 +554,15 @@ class Decision(models.Model):
         NON_GRANT = "non_grant", _("non-grant decision (不交付決定)")
         AMOUNT_CONFIRMATION = "amount_confirmation", _("amount confirmation (額の確定)")
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    amount = models.PositiveBigIntegerField(null=True)
-    computation = models.JSONField(default=dict)
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("kind of decision"), max_length=30, choices=Kind.choices)
+    amount = models.PositiveBigIntegerField(_("amount (yen)"), null=True)
+    computation = models.JSONField(_("computation"), default=dict)
     terms = models.JSONField(
         _("terms of the grant"),
         default=dict,
@@ -509,19 +572,33 @@ class Decision(models.Model):
             "grant decision; the amount is confirmed by these, whatever the round says later."
         ),
     )
-    reason = models.TextField(blank=True)
-    conditions = models.TextField(blank=True)
-    legal_basis = models.CharField(max_length=300)
+    reason = models.TextField(_("reason"), blank=True)
+    conditions = models.TextField(_("conditions of the grant"), blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
     prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prepared by"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(auto_now_add=True)
-    supersedes = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("corrects the decision"),
+    )
 
     class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         ordering = ["decided_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -542,17 +619,24 @@ class ActualCost(models.Model):
     """A cost actually incurred, reported in the results report (実績報告)."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="actual_costs"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="actual_costs",
+        verbose_name=_("application"),
     )
     trainee_name = models.CharField(_("trainee"), max_length=100)
     course_name = models.CharField(_("course or certification"), max_length=200)
-    cost_type = models.ForeignKey(CostType, on_delete=models.PROTECT)
+    cost_type = models.ForeignKey(CostType, on_delete=models.PROTECT, verbose_name=_("cost type"))
     incurred_on = models.DateField(_("paid on"))
     amount = models.PositiveBigIntegerField(_("amount excl. consumption tax (yen)"))
     completed = models.BooleanField(_("course completed"), default=True)
-    evidence = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True)
+    evidence = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("evidence")
+    )
 
     class Meta:
+        verbose_name = _("actual cost")
+        verbose_name_plural = _("actual costs")
         ordering = ["id"]
 
     def __str__(self) -> str:

@@ -25,15 +25,16 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="+",
         help_text=_("Empty for the system (timers, background jobs)."),
+        verbose_name=_("actor"),
     )
     actor_role = models.CharField(_("role"), max_length=20)
     action = models.CharField(_("action"), max_length=60)
-    subject_type = models.CharField(max_length=60)
-    subject_id = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=30, blank=True)
-    to_status = models.CharField(max_length=30, blank=True)
+    subject_type = models.CharField(_("subject type"), max_length=60)
+    subject_id = models.CharField(_("subject ID"), max_length=40)
+    from_status = models.CharField(_("status before"), max_length=30, blank=True)
+    to_status = models.CharField(_("status after"), max_length=30, blank=True)
     reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    data = models.JSONField(_("event data"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     request_id = models.CharField(
         _("request"),
         max_length=64,
@@ -53,6 +54,7 @@ class AuditEvent(models.Model):
             models.Index(fields=["id"], condition=Q(seq=None), name="audit_event_unsealed"),
         ]
         verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
 
     def __str__(self) -> str:
         return (

@@ -68,6 +68,7 @@ class AwardRound(models.Model):
 
     class Meta:
         verbose_name = _("award round")
+        verbose_name_plural = _("award rounds")
         ordering = ["-fiscal_year", "name"]
         constraints = [
             models.CheckConstraint(
@@ -110,7 +111,12 @@ class Nomination(ConcurrentTransitionMixin, SubmissionTimes):
     ENDED = (Status.WITHDRAWN, Status.LAPSED)
     CONCLUDED = (Status.SELECTED, Status.NOT_SELECTED, Status.COMMENDED)
 
-    round = models.ForeignKey(AwardRound, on_delete=models.PROTECT, related_name="nominations")
+    round = models.ForeignKey(
+        AwardRound,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+        verbose_name=_("award round"),
+    )
     company = models.ForeignKey(
         Company,
         on_delete=models.PROTECT,
@@ -125,7 +131,10 @@ class Nomination(ConcurrentTransitionMixin, SubmissionTimes):
         help_text=_("The nominee itself for a self-nomination."),
     )
     nominated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
     )
     nominator_kind = models.CharField(
         _("nominated by"), max_length=30, choices=NominatorKind.choices
@@ -156,11 +165,12 @@ class Nomination(ConcurrentTransitionMixin, SubmissionTimes):
     )
     concluded_on = models.DateField(_("selection decided on"), null=True, blank=True)
     commended_on = models.DateField(_("commended on"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("award nomination")
+        verbose_name_plural = _("award nominations")
         ordering = ["-created_at", "-id"]
         permissions = [("check_nomination", "Can check award nominations")]
         constraints = [
@@ -272,20 +282,31 @@ class NominationDocument(models.Model):
     """A file supporting a nomination; never replaced, a new upload is a new row. Stored once
     under its SHA-256 (``core.uploads``); ``original_name`` is kept for display."""
 
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="documents")
-    file = models.FileField(upload_to=_document_path)
-    original_name = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100, default="application/octet-stream")
+    nomination = models.ForeignKey(
+        Nomination,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("award nomination"),
+    )
+    file = models.FileField(_("file"), upload_to=_document_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 hash"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(
+        _("file type"), max_length=100, default="application/octet-stream"
+    )
     description = models.CharField(_("description"), max_length=300, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("nomination document")
+        verbose_name_plural = _("nomination documents")
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
@@ -299,11 +320,15 @@ class NominationDocument(models.Model):
 
 class NominationCorrection(CorrectionRequestBase):
     nomination = models.ForeignKey(
-        Nomination, on_delete=models.CASCADE, related_name="correction_requests"
+        Nomination,
+        on_delete=models.CASCADE,
+        related_name="correction_requests",
+        verbose_name=_("award nomination"),
     )
 
     class Meta(CorrectionRequestBase.Meta):
         verbose_name = _("nomination correction request")
+        verbose_name_plural = _("nomination correction requests")
 
     def __str__(self) -> str:
         return f"correction of nomination {self.nomination_id} by {self.deadline}"

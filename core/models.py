@@ -8,17 +8,21 @@ class IdempotencyRecord(models.Model):
     """A request under an Idempotency-Key: written before the work starts, so a repeat while
     it runs is refused, and given the first response when it ends, so a repeat replays it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    key = models.CharField(max_length=200)
-    method = models.CharField(max_length=10, default="POST")
-    endpoint = models.CharField(max_length=300)
-    request_fingerprint = models.CharField(max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("user")
+    )
+    key = models.CharField(_("idempotency key"), max_length=200)
+    method = models.CharField(_("HTTP method"), max_length=10, default="POST")
+    endpoint = models.CharField(_("endpoint"), max_length=300)
+    request_fingerprint = models.CharField(_("request fingerprint"), max_length=64)
     # Empty while the first request is in flight.
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
         ]
@@ -39,11 +43,14 @@ class CorrectionRequestBase(models.Model):
     message = models.TextField(_("message"), blank=True)
     deadline = models.DateField(_("answer by"))
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
-    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     answer = models.TextField(_("answer"), blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         abstract = True

@@ -36,7 +36,10 @@ class Declaration(ConcurrentTransitionMixin, SubmissionTimes):
         Company, on_delete=models.PROTECT, related_name="declarations", verbose_name=_("company")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True)
     goals = models.TextField(_("reskilling goals"))
@@ -57,10 +60,15 @@ class Declaration(ConcurrentTransitionMixin, SubmissionTimes):
     )
     registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("promotion declaration")
@@ -150,11 +158,15 @@ class Declaration(ConcurrentTransitionMixin, SubmissionTimes):
 
 class DeclarationCorrection(CorrectionRequestBase):
     declaration = models.ForeignKey(
-        Declaration, on_delete=models.CASCADE, related_name="correction_requests"
+        Declaration,
+        on_delete=models.CASCADE,
+        related_name="correction_requests",
+        verbose_name=_("promotion declaration"),
     )
 
     class Meta(CorrectionRequestBase.Meta):
         verbose_name = _("declaration correction request")
+        verbose_name_plural = _("declaration correction requests")
 
     def __str__(self) -> str:
         return f"correction of declaration {self.declaration_id} by {self.deadline}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pghistory
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import (
     ActualCost,
@@ -26,11 +27,12 @@ from revocations.models import Revocation
 from screening.models import CommitteeDecision, ConflictOfInterest, ReviewAssignment, Score
 
 
-def _events_of(tracked: type[models.Model]) -> type[models.Model]:
+def _events_of(tracked: type[models.Model], name: str) -> type[models.Model]:
     """The abstract event model of ``tracked``: insert and update rows with the request id and
     user in ``pgh_context`` (JSON). The record's pk is the copied ``id``. Foreign keys are
     kept as plain ids: relations from these tables to every app would make each later
-    migration re-render them all (a test database took twice as long to build)."""
+    migration re-render them all (a test database took twice as long to build). ``name`` is
+    the table's name for people, for one row and for many ("subsidy round history")."""
     plain_ids = {
         field.name: models.BigIntegerField(db_column=field.column, null=True, blank=True)
         for field in tracked._meta.local_fields
@@ -45,73 +47,77 @@ def _events_of(tracked: type[models.Model]) -> type[models.Model]:
         obj_field=None,
         app_label="history",
         attrs=plain_ids,
-        meta={"indexes": [models.Index(fields=["id", "pgh_id"], name="%(class)s_record")]},
+        meta={
+            "indexes": [models.Index(fields=["id", "pgh_id"], name="%(class)s_record")],
+            "verbose_name": name,
+            "verbose_name_plural": name,
+        },
     )
 
 
-class SubsidyRoundEvent(_events_of(SubsidyRound)):
+class SubsidyRoundEvent(_events_of(SubsidyRound, _("subsidy round history"))):
     pass
 
 
-class ApplicationEvent(_events_of(Application)):
+class ApplicationEvent(_events_of(Application, _("application history"))):
     pass
 
 
-class TrainingLineEvent(_events_of(TrainingLine)):
+class TrainingLineEvent(_events_of(TrainingLine, _("training line history"))):
     pass
 
 
-class DocumentEvent(_events_of(Document)):
+class DocumentEvent(_events_of(Document, _("application document history"))):
     pass
 
 
-class DecisionEvent(_events_of(Decision)):
+class DecisionEvent(_events_of(Decision, _("decision history"))):
     pass
 
 
-class ActualCostEvent(_events_of(ActualCost)):
+class ActualCostEvent(_events_of(ActualCost, _("actual cost history"))):
     pass
 
 
-class DeclarationEvent(_events_of(Declaration)):
+class DeclarationEvent(_events_of(Declaration, _("promotion declaration history"))):
     pass
 
 
-class AwardRoundEvent(_events_of(AwardRound)):
+class AwardRoundEvent(_events_of(AwardRound, _("award round history"))):
     pass
 
 
-class NominationEvent(_events_of(Nomination)):
+class NominationEvent(_events_of(Nomination, _("award nomination history"))):
     pass
 
 
-class ScoreEvent(_events_of(Score)):
+class ScoreEvent(_events_of(Score, _("score history"))):
     pass
 
 
-class ReviewAssignmentEvent(_events_of(ReviewAssignment)):
+class ReviewAssignmentEvent(_events_of(ReviewAssignment, _("review assignment history"))):
     pass
 
 
-class ConflictOfInterestEvent(_events_of(ConflictOfInterest)):
+class ConflictOfInterestEvent(_events_of(ConflictOfInterest, _("conflict of interest history"))):
     pass
 
 
-class CommitteeDecisionEvent(_events_of(CommitteeDecision)):
+class CommitteeDecisionEvent(_events_of(CommitteeDecision, _("committee decision history"))):
     pass
 
 
-class PayeeAccountEvent(_events_of(PayeeAccount)):
+class PayeeAccountEvent(_events_of(PayeeAccount, _("payee account history"))):
     pass
 
 
-class PayableEvent(_events_of(Payable)):
+class PayableEvent(_events_of(Payable, _("payable history"))):
     pass
 
 
-class PaymentBatchEvent(_events_of(PaymentBatch)):
+class PaymentBatchEvent(_events_of(PaymentBatch, _("payment batch history"))):
     pass
 
 
-class RevocationEvent(_events_of(Revocation)):
+class RevocationEvent(_events_of(Revocation, _("revocation history"))):
     pass

@@ -14,11 +14,13 @@ class LetterSequence(models.Model):
     printed prefix, e.g. 産人) in the fiscal year of issue, or another register such as the
     declarations' registration numbers."""
 
-    series = models.CharField(max_length=30)
-    fiscal_year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
+    series = models.CharField(_("series (printed prefix)"), max_length=30)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    last_number = models.PositiveIntegerField(_("last number issued"), default=0)
 
     class Meta:
+        verbose_name = _("letter number sequence")
+        verbose_name_plural = _("letter number sequences")
         constraints = [
             models.UniqueConstraint(fields=["series", "fiscal_year"], name="letter_sequence_unique")
         ]
@@ -64,36 +66,57 @@ class Letter(models.Model):
         PENDING = "pending", _("being generated")
         ISSUED = "issued", _("issued")
 
-    kind = models.CharField(max_length=40, choices=Kind.choices)
-    programme = models.CharField(max_length=30)
-    series = models.CharField(max_length=30)
-    fiscal_year = models.PositiveSmallIntegerField()  # of the issue date, not of the round
-    number = models.PositiveIntegerField()
-    version = models.PositiveSmallIntegerField(default=1)
+    kind = models.CharField(_("kind of letter"), max_length=40, choices=Kind.choices)
+    programme = models.CharField(_("programme"), max_length=30)
+    series = models.CharField(_("series (printed prefix)"), max_length=30)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year of issue"))  # not of the round
+    number = models.PositiveIntegerField(_("number"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
     previous = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_version",
+        verbose_name=_("previous version"),
     )
     # Issued, before numbering by the fiscal year of issue, under a number another letter of the
     # same series and year carries: kept as sent, for the office to correct (migration 0003).
     number_clash_with = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("number clashes with"),
     )
-    subject_type = models.CharField(max_length=60)
-    subject_id = models.CharField(max_length=40)
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="letters")
-    language = models.CharField(max_length=2)
-    context = models.JSONField(encoder=DjangoJSONEncoder)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    file = models.FileField(upload_to=_letter_path, null=True, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    size = models.PositiveIntegerField(null=True, blank=True)
+    subject_type = models.CharField(_("subject type"), max_length=60)
+    subject_id = models.CharField(_("subject ID"), max_length=40)
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="letters", verbose_name=_("company")
+    )
+    language = models.CharField(_("language"), max_length=2)
+    context = models.JSONField(_("letter content"), encoder=DjangoJSONEncoder)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(_("file"), upload_to=_letter_path, null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256 hash"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    issued_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -142,18 +165,25 @@ class LetterBatch(models.Model):
         FAILED = "failed", _("failed")
 
     description = models.CharField(_("description"), max_length=200)
-    letters = models.ManyToManyField(Letter, related_name="batches")
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    error = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    letters = models.ManyToManyField(Letter, related_name="batches", verbose_name=_("letters"))
+    total = models.PositiveIntegerField(_("letters in the batch"), default=0)
+    done = models.PositiveIntegerField(_("letters done"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("letter batch")
+        verbose_name_plural = _("letter batches")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(

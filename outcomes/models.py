@@ -25,25 +25,37 @@ class OutcomeReport(ConcurrentTransitionMixin, models.Model):
     OPEN = (Status.DUE, Status.RETURNED)
 
     application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="outcome_reports"
+        Application,
+        on_delete=models.PROTECT,
+        related_name="outcome_reports",
+        verbose_name=_("application"),
     )
     status = FSMField(_("status"), default=Status.DUE, choices=Status.choices, protected=True)
     paid_on = models.DateField(_("subsidy paid on"))
     due_on = models.DateField(_("due date"))
     comment = models.TextField(_("comment"), blank=True)
     return_reason = models.TextField(_("what to correct"), blank=True)
-    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("checked by"),
     )
 
     class Meta:
         verbose_name = _("outcome report")
+        verbose_name_plural = _("outcome reports")
         ordering = ["due_on", "id"]
         permissions = [("check_outcome_report", "Can accept or return outcome reports")]
         constraints = [
@@ -111,12 +123,24 @@ class OutcomeValue(models.Model):
     from the application when submitted, so the report reads on its own; empty if the round
     added the measure after the application was made)."""
 
-    report = models.ForeignKey(OutcomeReport, on_delete=models.CASCADE, related_name="values")
-    measure = models.ForeignKey(OutcomeMeasure, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(
+        OutcomeReport,
+        on_delete=models.CASCADE,
+        related_name="values",
+        verbose_name=_("outcome report"),
+    )
+    measure = models.ForeignKey(
+        OutcomeMeasure,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("outcome measure"),
+    )
     baseline = models.DecimalField(_("baseline"), null=True, blank=True, **MEASURE_VALUE_DIGITS)
     value = models.DecimalField(_("value"), **MEASURE_VALUE_DIGITS)
 
     class Meta:
+        verbose_name = _("outcome value")
+        verbose_name_plural = _("outcome values")
         ordering = ["measure__position", "measure__code"]
         constraints = [
             models.UniqueConstraint(

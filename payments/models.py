@@ -51,20 +51,31 @@ class PayeeAccount(AccountFields):
     edited: a change of account is a new row, and an account no longer used is retired, so
     what a claim or a batch used stays as it was. A company has each active account once."""
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="payee_accounts")
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="payee_accounts", verbose_name=_("company")
+    )
     bank_name = models.CharField(_("bank (kana)"), max_length=30, blank=True)
     branch_name = models.CharField(_("branch (kana)"), max_length=30, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
     retired_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("retired by"),
     )
 
     class Meta:
         verbose_name = _("payee account")
+        verbose_name_plural = _("payee accounts")
         ordering = ["company", "-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -92,20 +103,31 @@ class Payable(ConcurrentTransitionMixin, AccountFields):
         PAID = "paid", _("paid")
 
     application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="payable"
+        Application, on_delete=models.PROTECT, related_name="payable", verbose_name=_("application")
     )
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="payables")
-    account = models.ForeignKey(PayeeAccount, on_delete=models.PROTECT, related_name="payables")
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="payables", verbose_name=_("company")
+    )
+    account = models.ForeignKey(
+        PayeeAccount,
+        on_delete=models.PROTECT,
+        related_name="payables",
+        verbose_name=_("payee account"),
+    )
     amount = models.PositiveBigIntegerField(_("amount (yen)"))
     status = FSMField(_("status"), default=Status.PAYABLE, choices=Status.choices, protected=True)
     failure_reason = models.TextField(_("reason the last transfer failed"), blank=True)
     claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("claimed by"),
     )
-    claimed_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("payable")
+        verbose_name_plural = _("payables")
         ordering = ["claimed_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payable_positive"),
@@ -158,27 +180,46 @@ class PaymentBatch(ConcurrentTransitionMixin, models.Model):
     item_count = models.PositiveIntegerField(_("transfers"))
     needs_second_releaser = models.BooleanField(_("needs a second releaser"))
     prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prepared by"),
     )
-    prepared_at = models.DateTimeField(auto_now_add=True)
+    prepared_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
     released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("released by"),
     )
-    released_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
     second_releaser = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("second releaser"),
     )
-    second_released_at = models.DateTimeField(null=True, blank=True)
+    second_released_at = models.DateTimeField(_("second release at"), null=True, blank=True)
     cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
     )
-    reconciled_at = models.DateTimeField(null=True, blank=True)
-    file = models.FileField(upload_to=_batch_file_path, blank=True)
-    file_sha256 = models.CharField(max_length=64, blank=True)
-    file_generated_at = models.DateTimeField(null=True, blank=True)
+    reconciled_at = models.DateTimeField(_("reconciled at"), null=True, blank=True)
+    file = models.FileField(_("transfer file"), upload_to=_batch_file_path, blank=True)
+    file_sha256 = models.CharField(_("transfer file SHA-256 hash"), max_length=64, blank=True)
+    file_generated_at = models.DateTimeField(_("transfer file made at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("payment batch")
+        verbose_name_plural = _("payment batches")
         ordering = ["-transfer_date", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -254,18 +295,26 @@ class BatchItem(AccountFields):
         PAID = "paid", _("paid")
         FAILED = "failed", _("transfer failed")
 
-    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="items")
-    payable = models.ForeignKey(Payable, on_delete=models.PROTECT, related_name="items")
+    batch = models.ForeignKey(
+        PaymentBatch,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("payment batch"),
+    )
+    payable = models.ForeignKey(
+        Payable, on_delete=models.PROTECT, related_name="items", verbose_name=_("payable")
+    )
     amount = models.PositiveBigIntegerField(_("amount (yen)"))
     result = models.CharField(
         _("result"), max_length=10, choices=Result.choices, default=Result.PENDING
     )
     reason = models.TextField(_("reason"), blank=True)
-    live = models.BooleanField(default=True)
-    resulted_at = models.DateTimeField(null=True, blank=True)
+    live = models.BooleanField(_("can still pay"), default=True)
+    resulted_at = models.DateTimeField(_("bank result at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("batch item")
+        verbose_name_plural = _("batch items")
         ordering = ["batch", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -293,13 +342,16 @@ class Payment(models.Model):
     """The release of an application's confirmed amount. At most one per application."""
 
     application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="payment"
+        Application, on_delete=models.PROTECT, related_name="payment", verbose_name=_("application")
     )
-    amount = models.PositiveBigIntegerField()
+    amount = models.PositiveBigIntegerField(_("amount (yen)"))
     released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("released by"),
     )
-    released_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(_("released at"), auto_now_add=True)
     item = models.OneToOneField(
         BatchItem,
         on_delete=models.PROTECT,
@@ -307,9 +359,12 @@ class Payment(models.Model):
         blank=True,
         related_name="payment",
         help_text=_("The bank transfer that paid it; empty for a payment released directly."),
+        verbose_name=_("batch item"),
     )
 
     class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive")]
 
     def __str__(self) -> str:

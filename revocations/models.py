@@ -43,7 +43,10 @@ class Revocation(ConcurrentTransitionMixin, models.Model):
         CANCELLED = "cancelled", _("cancelled before decision")
 
     application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="revocations"
+        Application,
+        on_delete=models.PROTECT,
+        related_name="revocations",
+        verbose_name=_("application"),
     )
     original = models.ForeignKey(
         Decision,
@@ -67,22 +70,38 @@ class Revocation(ConcurrentTransitionMixin, models.Model):
     interest_percent = models.DecimalField(
         _("加算金 rate (% a year)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    interest_days_in_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    interest_days_in_year = models.PositiveSmallIntegerField(
+        _("days in the year (加算金)"), null=True, blank=True
+    )
     prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prepared by"),
     )
-    prepared_at = models.DateTimeField(auto_now_add=True)
+    prepared_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     letter = models.ForeignKey(
-        Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Letter,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("letter"),
     )
-    settled_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("revocation")
+        verbose_name_plural = _("revocations")
         ordering = ["-prepared_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -152,16 +171,22 @@ class Revocation(ConcurrentTransitionMixin, models.Model):
 class RepaymentReceipt(models.Model):
     """Money the company repaid against a revocation, as finance saw it arrive. Never edited."""
 
-    revocation = models.ForeignKey(Revocation, on_delete=models.PROTECT, related_name="receipts")
+    revocation = models.ForeignKey(
+        Revocation, on_delete=models.PROTECT, related_name="receipts", verbose_name=_("revocation")
+    )
     amount = models.PositiveBigIntegerField(_("amount (yen)"))
     received_on = models.DateField(_("received on"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("repayment receipt")
+        verbose_name_plural = _("repayment receipts")
         ordering = ["received_on", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_receipt_positive")

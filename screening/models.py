@@ -28,20 +28,28 @@ class StaffScreening(models.Model):
         REJECT = "reject", _("do not grant")
 
     application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="staff_screenings"
+        Application,
+        on_delete=models.PROTECT,
+        related_name="staff_screenings",
+        verbose_name=_("application"),
     )
     eligible = models.BooleanField(_("eligible"))
     recommendation = models.CharField(
         _("recommendation"), max_length=10, choices=Recommendation.choices
     )
     reason = models.TextField(_("reason"))
-    recommended_amount = models.PositiveBigIntegerField(null=True)
+    recommended_amount = models.PositiveBigIntegerField(_("recommended amount (yen)"), null=True)
     screened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("screened by"),
     )
-    screened_at = models.DateTimeField(auto_now_add=True)
+    screened_at = models.DateTimeField(_("screened at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("staff screening")
+        verbose_name_plural = _("staff screenings")
         ordering = ["screened_at", "id"]
 
     def __str__(self) -> str:
@@ -60,6 +68,7 @@ class Rubric(models.Model):
 
     class Meta:
         verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
         ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(
@@ -74,7 +83,9 @@ class Rubric(models.Model):
 class Criterion(models.Model):
     """One scored criterion of a rubric, with its weight in the weighted mean."""
 
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("rubric")
+    )
     code = models.SlugField(_("code"))
     label_ja = models.CharField(_("label (Japanese)"), max_length=200)
     label_en = models.CharField(_("label (English)"), max_length=200)
@@ -102,13 +113,16 @@ class Descriptor(models.Model):
     """What one score of a criterion means (the rubric's level descriptor), shown to reviewers
     beside that score so that every reviewer reads the scale the same way."""
 
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="descriptors")
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="descriptors", verbose_name=_("criterion")
+    )
     score = models.SmallIntegerField(_("score"))
     text_ja = models.CharField(_("meaning (Japanese)"), max_length=300)
     text_en = models.CharField(_("meaning (English)"), max_length=300)
 
     class Meta:
         verbose_name = _("descriptor")
+        verbose_name_plural = _("descriptors")
         ordering = ["criterion", "score"]
         constraints = [
             models.UniqueConstraint(fields=["criterion", "score"], name="descriptor_once_per_score")
@@ -138,11 +152,15 @@ class Descriptor(models.Model):
 class ReviewPanel(models.Model):
     """The screening committee of one round (of any programme): its pool, rubric and quota."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of round")
+    )
+    object_id = models.PositiveBigIntegerField(_("round ID"))
     round = GenericForeignKey("content_type", "object_id")
     name = models.CharField(_("name"), max_length=200)
-    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="panels")
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.PROTECT, related_name="panels", verbose_name=_("rubric")
+    )
     reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="review_panels", verbose_name=_("reviewers")
     )
@@ -155,10 +173,11 @@ class ReviewPanel(models.Model):
         verbose_name=_("chair"),
     )
     quota = models.PositiveIntegerField(_("places to award"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("screening committee")
+        verbose_name_plural = _("screening committees")
         ordering = ["-created_at", "-id"]
         permissions = [
             ("manage_panel", "Can manage screening committees"),
@@ -185,13 +204,22 @@ class ReviewPanel(models.Model):
 class ReviewItem(models.Model):
     """One thing the committee reviews (a nomination, an application, …) of one company."""
 
-    panel = models.ForeignKey(ReviewPanel, on_delete=models.CASCADE, related_name="items")
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    panel = models.ForeignKey(
+        ReviewPanel,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("screening committee"),
+    )
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("subject type")
+    )
+    object_id = models.PositiveBigIntegerField(_("subject ID"))
     subject = GenericForeignKey("content_type", "object_id")
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="+", verbose_name=_("company")
+    )
     label = models.CharField(_("label"), max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(
         _("withdrawn at"),
         null=True,
@@ -201,6 +229,7 @@ class ReviewItem(models.Model):
 
     class Meta:
         verbose_name = _("review item")
+        verbose_name_plural = _("review items")
         ordering = ["panel", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -222,10 +251,18 @@ class ConflictOfInterest(models.Model):
         RECUSAL = "recusal", _("recusal")
 
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_conflicts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="review_conflicts",
+        verbose_name=_("reviewer"),
     )
     company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Company,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("company"),
     )
     corporate_number = models.CharField(
         _("corporate number"),
@@ -242,8 +279,9 @@ class ConflictOfInterest(models.Model):
         blank=True,
         related_name="conflicts",
         help_text=_("Empty: the conflict holds for every committee."),
+        verbose_name=_("screening committee"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("conflict of interest")
@@ -282,20 +320,34 @@ class ReviewAssignment(ConcurrentTransitionMixin, models.Model):
 
     CLOSED = (Status.SUBMITTED, Status.RECUSED, Status.MISSED, Status.WITHDRAWN)
 
-    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="assignments")
+    item = models.ForeignKey(
+        ReviewItem,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("review item"),
+    )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="review_assignments",
+        verbose_name=_("reviewer"),
     )
     status = FSMField(_("status"), default=Status.ASSIGNED, choices=Status.choices, protected=True)
     comment = models.TextField(_("comment"), blank=True)
-    assigned_at = models.DateTimeField(auto_now_add=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     replaces = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces the assignment"),
     )
 
     class Meta:
         verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
         ordering = ["item", "id"]
         permissions = [("score_review", "Can score committee reviews")]
         constraints = [
@@ -336,13 +388,19 @@ class Score(models.Model):
     """One reviewer's score on one criterion."""
 
     assignment = models.ForeignKey(
-        ReviewAssignment, on_delete=models.CASCADE, related_name="scores"
+        ReviewAssignment,
+        on_delete=models.CASCADE,
+        related_name="scores",
+        verbose_name=_("review assignment"),
     )
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion")
+    )
     value = models.SmallIntegerField(_("score"))
 
     class Meta:
         verbose_name = _("score")
+        verbose_name_plural = _("scores")
         ordering = ["assignment", "criterion__order", "criterion_id"]
         constraints = [
             models.UniqueConstraint(fields=["assignment", "criterion"], name="score_once")
@@ -360,14 +418,22 @@ class CommitteeDecision(ConcurrentTransitionMixin, models.Model):
         APPROVED = "approved", _("approved")
         RETURNED = "returned", _("returned to the chair")
 
-    panel = models.ForeignKey(ReviewPanel, on_delete=models.PROTECT, related_name="decisions")
+    panel = models.ForeignKey(
+        ReviewPanel,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("screening committee"),
+    )
     status = FSMField(_("status"), default=Status.RECORDED, choices=Status.choices, protected=True)
     rationale = models.TextField(_("rationale"))
     quota = models.PositiveIntegerField(_("places to award"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -375,12 +441,14 @@ class CommitteeDecision(ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="+",
         help_text=_("The approver who approved or returned the decision."),
+        verbose_name=_("approved by"),
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approval_note = models.TextField(_("approval note"), blank=True)
 
     class Meta:
         verbose_name = _("committee decision")
+        verbose_name_plural = _("committee decisions")
         ordering = ["-recorded_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -424,9 +492,14 @@ class CommitteeDecisionEntry(models.Model):
     """One ranked item of a decision: the figures the committee saw and what it chose."""
 
     decision = models.ForeignKey(
-        CommitteeDecision, on_delete=models.CASCADE, related_name="entries"
+        CommitteeDecision,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=_("committee decision"),
     )
-    item = models.ForeignKey(ReviewItem, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        ReviewItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("review item")
+    )
     rank = models.PositiveIntegerField(_("rank"))
     weighted_mean = models.DecimalField(_("weighted mean"), max_digits=8, decimal_places=4)
     normalised_mean = models.DecimalField(_("normalised mean"), max_digits=8, decimal_places=4)
@@ -435,6 +508,7 @@ class CommitteeDecisionEntry(models.Model):
 
     class Meta:
         verbose_name = _("committee decision entry")
+        verbose_name_plural = _("committee decision entries")
         ordering = ["decision", "rank", "item_id"]
         constraints = [
             models.UniqueConstraint(fields=["decision", "item"], name="decision_entry_once")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WebConfig(AppConfig):
@@ -6,4 +7,4 @@ class WebConfig(AppConfig):
     the error pages, and the filters that write dates and yen one way everywhere."""
 
     name = "web"
-    verbose_name = "Web"
+    verbose_name = _("Shared page layout")

@@ -8,3 +8,6 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (connects the review signal receivers)
+        from .library_names import viewflow_names_translate
+
+        viewflow_names_translate()

@@ -52,15 +52,25 @@ def document_check(
     lapsed`` (the names are stored on task rows: keep them).
     """
     check_documents = staff_step(title, _check_permission).Next(this.documents_complete)
-    documents_complete = flow.If(this.are_documents_accepted).Then(then).Else(this.await_correction)
+    documents_complete = (
+        flow.If(this.are_documents_accepted)
+        .Annotation(title=_("Documents accepted?"))
+        .Then(then)
+        .Else(this.await_correction)
+    )
     await_correction = (
         flow.Handle(this.on_resubmitted)
         .Annotation(title=_("Applicant corrects"), summary_template=TASK_SUMMARY)
         .OnTimeout(this.correction_deadline, this.lapse, title=_("Correction deadline"))
         .Next(this.check_documents)
     )
-    lapse = flow.Function(this.lapse_subject).Next(this.lapsed)
-    return check_documents, documents_complete, await_correction, lapse, flow.End()
+    lapse = (
+        flow.Function(this.lapse_subject)
+        .Annotation(title=_("Lapse: correction not answered"))
+        .Next(this.lapsed)
+    )
+    lapsed = flow.End().Annotation(title=_("Lapsed (correction not answered)"))
+    return check_documents, documents_complete, await_correction, lapse, lapsed
 
 
 class Casework:

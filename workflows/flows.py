@@ -59,7 +59,11 @@ class SubsidyFlow(Casework, flow.Flow):
     check_permission = "applications.check_documents"
     accepted_statuses = (Status.SCREENING,)
 
-    start = flow.StartHandle(this.start_process).Next(this.check_documents)
+    start = (
+        flow.StartHandle(this.start_process)
+        .Annotation(title=_("Application submitted"))
+        .Next(this.check_documents)
+    )
     check_documents, documents_complete, await_correction, lapse, lapsed = document_check(
         then=this.screen, title=step_table.CHECK_DOCUMENTS.title
     )
@@ -67,7 +71,12 @@ class SubsidyFlow(Casework, flow.Flow):
         this.decide
     )
     decide = staff_step(step_table.DECIDE.title, "applications.decide_grant").Next(this.is_granted)
-    is_granted = flow.If(this.was_granted).Then(this.await_results).Else(this.rejected)
+    is_granted = (
+        flow.If(this.was_granted)
+        .Annotation(title=_("Granted?"))
+        .Then(this.await_results)
+        .Else(this.rejected)
+    )
 
     await_results = (
         flow.Handle(this.on_results_reported)
@@ -78,7 +87,10 @@ class SubsidyFlow(Casework, flow.Flow):
         this.results_accepted
     )
     results_accepted = (
-        flow.If(this.are_results_checked).Then(this.confirm_amount).Else(this.await_results)
+        flow.If(this.are_results_checked)
+        .Annotation(title=_("Results report accepted?"))
+        .Then(this.confirm_amount)
+        .Else(this.await_results)
     )
     confirm_amount = staff_step(step_table.CONFIRM_AMOUNT.title, "applications.decide_grant").Next(
         this.await_claim
@@ -95,7 +107,10 @@ class SubsidyFlow(Casework, flow.Flow):
     )
     # A round with outcome measures asks for the outcome report (効果報告) after payment.
     outcome_report_requested = (
-        flow.If(this.is_outcome_report_open).Then(this.await_outcome_report).Else(this.paid)
+        flow.If(this.is_outcome_report_open)
+        .Annotation(title=_("Outcome report asked for?"))
+        .Then(this.await_outcome_report)
+        .Else(this.paid)
     )
     await_outcome_report = (
         flow.Handle(this.on_outcome_reported)
@@ -107,13 +122,14 @@ class SubsidyFlow(Casework, flow.Flow):
     ).Next(this.outcome_report_accepted)
     outcome_report_accepted = (
         flow.If(this.is_outcome_report_accepted)
+        .Annotation(title=_("Outcome report accepted?"))
         .Then(this.outcomes_reported)
         .Else(this.await_outcome_report)
     )
 
-    paid = flow.End()
-    outcomes_reported = flow.End()
-    rejected = flow.End()
+    paid = flow.End().Annotation(title=_("Paid"))
+    outcomes_reported = flow.End().Annotation(title=_("Paid, outcomes reported"))
+    rejected = flow.End().Annotation(title=_("Not granted"))
 
     def subject_lapse(self, subject_id: int) -> Any:
         return application_lapse(application_id=subject_id)
@@ -169,7 +185,11 @@ class DeclarationFlow(Casework, flow.Flow):
     check_permission = "declarations.check_declaration"
     accepted_statuses = (Declaration.Status.REGISTERED,)
 
-    start = flow.StartHandle(this.start_process).Next(this.check_documents)
+    start = (
+        flow.StartHandle(this.start_process)
+        .Annotation(title=_("Declaration submitted"))
+        .Next(this.check_documents)
+    )
     check_documents, documents_complete, await_correction, lapse, lapsed = document_check(
         then=this.registered, title=step_table.CHECK_DECLARATION.title
     )
@@ -179,9 +199,13 @@ class DeclarationFlow(Casework, flow.Flow):
         .OnTimeout(this.period_end, this.expire, title=_("End of the declared period"))
         .Next(this.withdrawn)
     )
-    expire = flow.Function(this.expire_declaration).Next(this.expired)
-    withdrawn = flow.End()
-    expired = flow.End()
+    expire = (
+        flow.Function(this.expire_declaration)
+        .Annotation(title=_("Expire the declaration"))
+        .Next(this.expired)
+    )
+    withdrawn = flow.End().Annotation(title=_("Withdrawn"))
+    expired = flow.End().Annotation(title=_("Declared period ended"))
 
     def subject_lapse(self, subject_id: int) -> Any:
         return declaration_lapse(declaration_id=subject_id)
@@ -217,29 +241,50 @@ class NominationFlow(Casework, flow.Flow):
     check_permission = "awards.check_nomination"
     accepted_statuses = (Nomination.Status.IN_REVIEW,)
 
-    start = flow.StartHandle(this.start_process).Next(this.check_documents)
+    start = (
+        flow.StartHandle(this.start_process)
+        .Annotation(title=_("Nomination submitted"))
+        .Next(this.check_documents)
+    )
     check_documents, documents_complete, await_correction, lapse, lapsed = document_check(
         then=this.assign_reviewers, title=step_table.CHECK_NOMINATION.title
     )
-    assign_reviewers = flow.Function(this.reviewers_assign).Next(this.reviews)
-    reviews = ForEach(this.open_assignments).Next(this.review)
+    assign_reviewers = (
+        flow.Function(this.reviewers_assign)
+        .Annotation(title=_("Assign reviewers"))
+        .Next(this.reviews)
+    )
+    reviews = (
+        ForEach(this.open_assignments)
+        .Annotation(title=_("One review per reviewer"))
+        .Next(this.review)
+    )
     review = (
         flow.Handle(this.on_reviewed)
         .Annotation(title=_("Reviewer scores"), summary_template=TASK_SUMMARY)
         .OnTimeout(this.review_deadline, this.review_missed, title=_("Review deadline"))
         .Next(this.reviews_done)
     )
-    review_missed = flow.Function(this.assignment_missed).Next(this.reviews_done)
-    reviews_done = flow.Join().Next(this.await_selection)
+    review_missed = (
+        flow.Function(this.assignment_missed)
+        .Annotation(title=_("Record the missed review"))
+        .Next(this.reviews_done)
+    )
+    reviews_done = flow.Join().Annotation(title=_("All reviews in")).Next(this.await_selection)
     await_selection = (
         flow.Handle(this.on_concluded)
         .Annotation(title=_("Committee selects"), summary_template=TASK_SUMMARY)
         .Next(this.is_selected)
     )
-    is_selected = flow.If(this.was_selected).Then(this.commend).Else(this.not_selected)
+    is_selected = (
+        flow.If(this.was_selected)
+        .Annotation(title=_("Selected?"))
+        .Then(this.commend)
+        .Else(this.not_selected)
+    )
     commend = staff_step(step_table.COMMEND.title, "awards.check_nomination").Next(this.commended)
-    commended = flow.End()
-    not_selected = flow.End()
+    commended = flow.End().Annotation(title=_("Commended"))
+    not_selected = flow.End().Annotation(title=_("Not selected"))
 
     def subject_lapse(self, subject_id: int) -> Any:
         return nomination_lapse(nomination_id=subject_id)
@@ -288,7 +333,11 @@ class CommitteeFlow(Casework, flow.Flow):
     process_summary_template = "{{ process.subject.name }}"
     steps = step_table.COMMITTEE_STEPS
 
-    start = flow.StartHandle(this.start_process).Next(this.record_decision)
+    start = (
+        flow.StartHandle(this.start_process)
+        .Annotation(title=_("Committee decision opened"))
+        .Next(this.record_decision)
+    )
     record_decision = (
         staff_step(step_table.RECORD_DECISION.title, "screening.manage_panel")
         .Assign(lambda activation: activation.process.subject.chair)
@@ -297,9 +346,18 @@ class CommitteeFlow(Casework, flow.Flow):
     approve_decision = staff_step(
         step_table.APPROVE_DECISION.title, "screening.approve_committee_decision"
     ).Next(this.is_approved)
-    is_approved = flow.If(this.decision_approved).Then(this.conclude).Else(this.record_decision)
-    conclude = flow.Function(this.conclude_round).Next(this.end)
-    end = flow.End()
+    is_approved = (
+        flow.If(this.decision_approved)
+        .Annotation(title=_("Decision approved?"))
+        .Then(this.conclude)
+        .Else(this.record_decision)
+    )
+    conclude = (
+        flow.Function(this.conclude_round)
+        .Annotation(title=_("Conclude the nominations"))
+        .Next(this.end)
+    )
+    end = flow.End().Annotation(title=_("Nominations concluded"))
 
     def decision_approved(self, activation) -> bool:
         from screening.models import CommitteeDecision
@@ -324,9 +382,11 @@ class LetterBatchFlow(flow.Flow):
     process_title = _("Letter batch")
     process_summary_template = "{{ process.data.description }}"
 
-    start = flow.StartHandle(this.start_batch).Next(this.render)
+    start = (
+        flow.StartHandle(this.start_batch).Annotation(title=_("Batch requested")).Next(this.render)
+    )
     render = CeleryJob(letter_batch_job).Annotation(title=_("Render the letters")).Next(this.end)
-    end = flow.End()
+    end = flow.End().Annotation(title=_("Letters rendered"))
 
     def start_batch(self, activation, batch_id: int, description: str) -> LetterBatchProcess:
         activation.process.data = {"batch_id": batch_id, "description": description}

@@ -7,7 +7,10 @@ class SavedTaskList(models.Model):
     """A user's named filters of the task list (the query string of the list's page)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_task_lists"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_task_lists",
+        verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=100)
     query = models.CharField(_("filters"), max_length=1000, blank=True)
