@@ -6,7 +6,7 @@ from typing import Any
 
 from accounts.selectors import language_of_user
 from letters.models import Letter
-from letters.services import letter_prepare
+from letters.services import letter_prepare, letter_preview
 
 from .models import Application, CorrectionRequest, CostType, Decision
 
@@ -67,26 +67,79 @@ def computation_named(computation: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+LETTER_OF_DECISION = {
+    Decision.Kind.GRANT: Letter.Kind.GRANT_DECISION,
+    Decision.Kind.NON_GRANT: Letter.Kind.NON_GRANT,
+    Decision.Kind.AMOUNT_CONFIRMATION: Letter.Kind.AMOUNT_CONFIRMATION,
+}
+
+
+def _decision_context(
+    application: Application,
+    kind: str,
+    *,
+    decision_id: int | None,
+    amount: int | None,
+    decided_amount: int | None,
+    computation: dict[str, Any],
+    conditions: str,
+    reason: str,
+) -> dict[str, Any]:
+    if kind == Decision.Kind.NON_GRANT:
+        return {"reason": reason}
+    return {
+        **_rules(application),
+        "decision_id": decision_id,
+        "amount": amount,
+        "decided_amount": decided_amount,
+        "computation": computation_named(computation),
+        "conditions": conditions,
+        "results_report_deadline": application.round.results_report_deadline.isoformat(),
+    }
+
+
 def decision_letter_prepare(decision: Decision, *, by: Any) -> Letter:
     """交付決定通知書, 不交付決定通知書 or 額の確定通知書 for a decision."""
     application = decision.application
-    if decision.kind == Decision.Kind.NON_GRANT:
-        return _prepare(application, Letter.Kind.NON_GRANT, {"reason": decision.reason}, by)
-    context = {
-        **_rules(application),
-        "decision_id": decision.pk,
-        "amount": decision.amount,
-        "decided_amount": application.decided_amount,
-        "computation": computation_named(decision.computation),
-        "conditions": decision.conditions,
-        "results_report_deadline": application.round.results_report_deadline.isoformat(),
-    }
-    kind = (
-        Letter.Kind.GRANT_DECISION
-        if decision.kind == Decision.Kind.GRANT
-        else Letter.Kind.AMOUNT_CONFIRMATION
+    context = _decision_context(
+        application,
+        decision.kind,
+        decision_id=decision.pk,
+        amount=decision.amount,
+        decided_amount=application.decided_amount,
+        computation=decision.computation,
+        conditions=decision.conditions,
+        reason=decision.reason,
     )
-    return _prepare(application, kind, context, by)
+    return _prepare(application, LETTER_OF_DECISION[decision.kind], context, by)
+
+
+def decision_letter_preview(
+    application: Application,
+    kind: str,
+    *,
+    amount: int | None,
+    decided_amount: int | None,
+    computation: dict[str, Any],
+    conditions: str = "",
+    reason: str = "",
+) -> bytes:
+    """The letter a decision of ``kind`` would issue now, as a specimen PDF (nothing stored)."""
+    context = _decision_context(
+        application,
+        kind,
+        decision_id=None,
+        amount=amount,
+        decided_amount=decided_amount,
+        computation=computation,
+        conditions=conditions,
+        reason=reason,
+    )
+    return letter_preview(
+        kind=LETTER_OF_DECISION[kind],
+        language=language_of_user(application.created_by),
+        context={**_base(application), **context},
+    )
 
 
 def correction_letter_prepare(correction: CorrectionRequest, *, by: Any) -> Letter:

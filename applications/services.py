@@ -28,7 +28,7 @@ from core.corrections import (
 )
 from core.dates import today_jst
 from core.policy import refuse_unless
-from core.roles import Role, has_role
+from core.roles import Role, has_role, is_staff_side
 from core.uploads import upload_accept
 from notifications.services import notify
 
@@ -49,7 +49,7 @@ from .exceptions import (
     WindowClosed,
 )
 from .labels import action_label
-from .letters import correction_letter_prepare, decision_letter_prepare
+from .letters import correction_letter_prepare, decision_letter_prepare, decision_letter_preview
 from .measures import baselines_missing, measures_clean, round_measures
 from .models import (
     ActualCost,
@@ -611,6 +611,47 @@ def budget_release(*, round_id: int, amount: int) -> None:
         SubsidyRound.objects.filter(pk=round_id).update(
             committed_total=F("committed_total") - amount
         )
+
+
+def decision_letter_specimen(
+    *, application_id: int, by: Any, kind: str, reason: str = "", conditions: str = ""
+) -> bytes:
+    """The letter a grant decision (``kind`` grant or non_grant) or the amount confirmation
+    would issue if it were made now, computed as the decision computes it; a specimen PDF,
+    stored nowhere. Staff-side users may see it."""
+    if not is_staff_side(by):
+        raise NotAllowed(_("Only the prefecture's staff can preview a decision letter."))
+    application = Application.objects.select_related("round", "company", "created_by").get(
+        pk=application_id
+    )
+    if kind == Decision.Kind.GRANT:
+        computation = planned_subsidy(application, subsidy_rule(application.round))
+        return decision_letter_preview(
+            application,
+            kind,
+            amount=computation.amount,
+            decided_amount=computation.amount,
+            computation=computation.as_dict(),
+            conditions=conditions,
+        )
+    if kind == Decision.Kind.AMOUNT_CONFIRMATION:
+        computation = actual_subsidy(application)
+        decided = application.decided_amount or 0
+        return decision_letter_preview(
+            application,
+            kind,
+            amount=amount_to_confirm(application, computation),
+            decided_amount=decided,
+            computation={**computation.as_dict(), "decided_amount": decided},
+        )
+    return decision_letter_preview(
+        application,
+        Decision.Kind.NON_GRANT,
+        amount=None,
+        decided_amount=None,
+        computation={},
+        reason=reason,
+    )
 
 
 @transaction.atomic

@@ -385,6 +385,7 @@ class _NumberedCanvas(Canvas):
     """Writes "n / total" at the foot of each page when a letter runs to several pages."""
 
     preload = ""
+    watermark = ""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -399,11 +400,23 @@ class _NumberedCanvas(Canvas):
         total = len(self._pages)
         for state in self._pages:
             self.__dict__.update(state)
+            if self.watermark:
+                self._watermark(self.watermark)
             if total > 1:
                 self.setFont(FONT, SMALL)
                 self.drawCentredString(A4[0] / 2, 12 * mm, f"{self._pageNumber} / {total}")
             super().showPage()
         super().save()
+
+    def _watermark(self, text: str) -> None:
+        """A preview's mark across the page, so that it is never taken for an issued letter."""
+        self.saveState()
+        self.setFillGray(0.75)
+        self.setFont(FONT, 40)
+        self.translate(A4[0] / 2, A4[1] / 2)
+        self.rotate(35)
+        self.drawCentredString(0, 0, text)
+        self.restoreState()
 
 
 class _JapaneseCanvas(_NumberedCanvas):
@@ -439,8 +452,9 @@ def story_of(root: ET.Element) -> list[Flowable]:
     return [flowable for child in root for flowable in _flowables(child, frame)]
 
 
-def pdf_from_story(root: ET.Element, story: list[Flowable]) -> bytes:
-    """Lay out and write the PDF (reportlab's invariant mode: no timestamps, fixed ids)."""
+def pdf_from_story(root: ET.Element, story: list[Flowable], watermark: str = "") -> bytes:
+    """Lay out and write the PDF (reportlab's invariant mode: no timestamps, fixed ids); a
+    ``watermark`` is printed across every page (a preview)."""
     buffer = io.BytesIO()
     document = BaseDocTemplate(
         buffer,
@@ -452,14 +466,16 @@ def pdf_from_story(root: ET.Element, story: list[Flowable]) -> bytes:
         **_metadata(root),
     )
     canvas = _NumberedCanvas if root.get("lang") == "en" else _JapaneseCanvas
+    if watermark:
+        canvas = type("_MarkedCanvas", (canvas,), {"watermark": watermark})
     document.build(story, canvasmaker=canvas)
     return buffer.getvalue()
 
 
-def pdf_from_markup(markup: str) -> bytes:
+def pdf_from_markup(markup: str, watermark: str = "") -> bytes:
     """The PDF for letter markup; the same markup always gives the same bytes."""
     root = parse(markup)
-    return pdf_from_story(root, story_of(root))
+    return pdf_from_story(root, story_of(root), watermark)
 
 
 def _page() -> PageTemplate:

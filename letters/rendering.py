@@ -116,6 +116,6 @@ def letter_markup(kind: str, language: str, context: dict[str, Any]) -> str:
     return markup
 
 
-def letter_pdf(kind: str, language: str, context: dict[str, Any]) -> bytes:
+def letter_pdf(kind: str, language: str, context: dict[str, Any], watermark: str = "") -> bytes:
     """The letter as PDF bytes; the same arguments always give the same bytes."""
-    return pdf_from_markup(letter_markup(kind, language, context))
+    return pdf_from_markup(letter_markup(kind, language, context), watermark)

@@ -87,6 +87,26 @@ def letter_prepare(
     return letter
 
 
+PREVIEW_MARK = {"ja": "見本（未発行）", "en": "SPECIMEN — NOT ISSUED"}
+
+
+def letter_preview(*, kind: str, language: str, context: dict[str, Any]) -> bytes:
+    """The letter a decision would issue, before it is made: dated today, unnumbered (the
+    number is taken when it is issued), marked as a specimen on every page, stored nowhere."""
+    pending = {"ja": "（発行時に付番）", "en": "(numbered on issue)"}
+    return rendering.letter_pdf(
+        kind,
+        language,
+        {
+            **context,
+            "number_text": pending.get(language, pending["ja"]),
+            "issued_on": today_jst().isoformat(),
+            "issuer": settings.KOFU_ISSUER,
+        },
+        watermark=PREVIEW_MARK.get(language, PREVIEW_MARK["ja"]),
+    )
+
+
 def letter_render_file(*, letter_id: int) -> Letter:
     """Render and store the PDF once; a second run (a redelivered task) changes nothing."""
     with transaction.atomic():

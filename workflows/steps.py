@@ -13,11 +13,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import Decision
 from applications.services import (
     amount_confirm,
     amount_to_confirm,
     application_accept_documents,
     application_return_for_correction,
+    decision_letter_specimen,
     grant_decide,
     results_check,
 )
@@ -218,6 +220,13 @@ class Step:
     context: Callable[[Any], dict[str, Any]] | None = None
     # A decision or money: the question its page asks before the step is done.
     confirm: Any = None
+    # The letter the step would issue, as a specimen PDF, from the form's input so far.
+    letter_preview: Callable[[int, Any, dict], bytes] | None = None
+
+    @property
+    def previews_letter(self) -> bool:
+        """For templates, which would call ``letter_preview`` itself."""
+        return self.letter_preview is not None
 
 
 CHECK_DOCUMENTS = Step(
@@ -230,6 +239,13 @@ DECIDE = Step(
     DecideForm,
     _decide,
     Role.APPROVER,
+    letter_preview=lambda pk, by, data: decision_letter_specimen(
+        application_id=pk,
+        by=by,
+        kind=Decision.Kind.GRANT if data.get("approve") == "1" else Decision.Kind.NON_GRANT,
+        reason=data.get("reason", ""),
+        conditions=data.get("conditions", ""),
+    ),
     confirm=_(
         "Record this grant decision? A numbered decision letter is issued to the applicant "
         "and the amount is committed against the round's budget."
@@ -244,6 +260,9 @@ CONFIRM_AMOUNT = Step(
     ConfirmForm,
     _confirm_amount,
     Role.APPROVER,
+    letter_preview=lambda pk, by, data: decision_letter_specimen(
+        application_id=pk, by=by, kind=Decision.Kind.AMOUNT_CONFIRMATION
+    ),
     confirm=_(
         "Confirm this amount? A numbered amount confirmation letter is issued and the "
         "applicant may claim the payment."

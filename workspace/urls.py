@@ -9,6 +9,7 @@ urlpatterns = [
     path("tasks/lists/", views.save_list, name="save_list"),
     path("tasks/lists/<int:pk>/delete/", views.delete_list, name="delete_list"),
     path("tasks/<int:pk>/", views.task, name="task"),
+    path("tasks/<int:pk>/letter.pdf", views.task_letter, name="task_letter"),
     path("tasks/<int:pk>/<str:action>/", views.task_act, name="task_act"),
     path("committees/<int:panel_id>/start/", committee.start, name="committee_start"),
 ]

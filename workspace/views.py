@@ -277,6 +277,26 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def task_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letter the step would issue with the form's input so far: a specimen PDF, opened
+    in the browser beside the page (nothing is stored, numbered or sent)."""
+    _require_staff_side(request)
+    task = _load_task(request, pk)
+    step = services.step_of(task)
+    if step.letter_preview is None:
+        raise Http404
+    try:
+        pdf = step.letter_preview(task.process.artifact_object_id, request.user, request.GET)
+    except KofuError as error:
+        raise PermissionDenied(str(error.message)) from error
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="specimen.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; object-src 'self'"
+    return response
+
+
+@login_required
 @require_POST
 def save_list(request: HttpRequest) -> HttpResponse:
     """Keep the task list's current filters under a name, for this user."""

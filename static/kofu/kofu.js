@@ -15,7 +15,9 @@ document.addEventListener("change", (event) => {
 // A form marked data-resubmit (one that answers with a download, say) is left alone.
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+  // the button pressed may send the form another way (a preview opened by GET in a new tab)
+  const method = event.submitter?.getAttribute("formmethod") || form.method;
+  if (!(form instanceof HTMLFormElement) || method.toLowerCase() !== "post") return;
   if (form.hasAttribute("data-resubmit")) return;
   if (form.dataset.submitted === "true") {
     event.preventDefault();
@@ -101,6 +103,8 @@ document.addEventListener("input", (event) => {
   if (form instanceof HTMLFormElement && form.hasAttribute("data-warn-unsaved")) unsaved.add(form);
 });
 document.addEventListener("submit", (event) => {
+  // a preview opened in another tab leaves this page, and what is typed in it, where it is
+  if (event.submitter?.getAttribute("formtarget") === "_blank") return;
   if (event.target instanceof HTMLFormElement) unsaved.clear();
 });
 window.addEventListener("beforeunload", (event) => {

@@ -208,3 +208,45 @@ def test_the_list_starts_with_the_step_waiting_longest(subsidy_round, people, cl
     client.force_login(people.staff)
     page = client.get("/workspace/tasks/").content.decode()
     assert page.index(second.reference) < page.index(first.reference)
+
+
+def _decision_task(draft, people):
+    advance(draft, "decision_pending", vars(people))
+    return wf.active_task(draft.pk, "decide")
+
+
+def _pdf_text(data: bytes) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    return "".join(page.get_textpage().get_text_range() for page in document)
+
+
+def test_the_decision_letter_opens_as_a_specimen_before_it_is_issued(draft, people, client):
+    from letters.models import Letter
+
+    task = _decision_task(draft, people)
+    letters_before = Letter.objects.count()
+    client.force_login(people.approver)
+    page = client.get(f"/workspace/tasks/{task.pk}/").content.decode()
+    assert 'data-testid="letter-preview"' in page
+
+    grant = client.get(f"/workspace/tasks/{task.pk}/letter.pdf", {"approve": "1"})
+    assert grant["Content-Type"] == "application/pdf"
+    assert grant["Content-Disposition"].startswith("inline")
+    text = _pdf_text(grant.content)
+    assert "見本" in text and "187,000" in text and "発行時に付番" in text
+    refusal = client.get(
+        f"/workspace/tasks/{task.pk}/letter.pdf",
+        {"approve": "0", "reason": "対象経費の要件を満たさない"},
+    )
+    assert "対象経費の要件を満たさない" in _pdf_text(refusal.content)
+    assert Letter.objects.count() == letters_before  # nothing numbered, nothing stored
+
+
+def test_a_step_without_a_letter_has_no_specimen(submitted, people, client):
+    task = check_task(submitted)
+    client.force_login(people.staff)
+    assert client.get(f"/workspace/tasks/{task.pk}/letter.pdf").status_code == 404
+    client.force_login(people.applicant)
+    assert client.get(f"/workspace/tasks/{task.pk}/letter.pdf").status_code == 403
