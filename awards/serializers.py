@@ -3,8 +3,10 @@
 from rest_framework import serializers
 
 from applications.models import Application
+from core.policy import actions_field
 
 from .models import AwardRound, Nomination, NominationCorrection, NominationDocument
+from .policy import nomination_actions
 
 
 class AwardRoundSerializer(serializers.ModelSerializer):
@@ -66,6 +68,10 @@ class NominationSerializer(serializers.ModelSerializer):
     cited_applications = CitableApplicationSerializer(many=True, read_only=True)
     documents = NominationDocumentSerializer(many=True, read_only=True)
     correction_requests = NominationCorrectionSerializer(many=True, read_only=True)
+    actions = actions_field(
+        nomination_actions,
+        "What the requesting user may do with the nomination now, and why not.",
+    )
 
     class Meta:
         model = Nomination
@@ -95,6 +101,7 @@ class NominationSerializer(serializers.ModelSerializer):
             "created_at",
             "documents",
             "correction_requests",
+            "actions",
         ]
         read_only_fields = fields
 

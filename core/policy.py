@@ -74,17 +74,30 @@ def actions_as_dict(actions: dict[str, Allowed]) -> dict[str, dict[str, Any]]:
     return {name: answer.as_dict() for name, answer in actions.items()}
 
 
+def _action_serializer() -> Any:
+    """One schema component for every resource's actions (built once, on first use)."""
+    global _ACTION_SERIALIZER
+    if _ACTION_SERIALIZER is None:
+        from rest_framework import serializers
+
+        class ActionSerializer(serializers.Serializer):
+            allowed = serializers.BooleanField()
+            reason = serializers.CharField(allow_blank=True)
+
+        _ACTION_SERIALIZER = ActionSerializer
+    return _ACTION_SERIALIZER
+
+
+_ACTION_SERIALIZER: Any = None
+
+
 def actions_field(policy: Callable[[Any, Any], dict[str, Allowed]], help_text: str) -> Any:
     """A read-only serializer field: what the requesting user may do with the record now and why
     not, as ``policy`` answers (``{"submit": {"allowed": false, "reason": "…"}}``)."""
     from drf_spectacular.utils import extend_schema_field
     from rest_framework import serializers
 
-    class ActionSerializer(serializers.Serializer):
-        allowed = serializers.BooleanField()
-        reason = serializers.CharField(allow_blank=True)
-
-    @extend_schema_field(serializers.DictField(child=ActionSerializer()))
+    @extend_schema_field(serializers.DictField(child=_action_serializer()()))
     class ActionsField(serializers.Field):
         def __init__(self) -> None:
             super().__init__(source="*", read_only=True, help_text=help_text)

@@ -3,8 +3,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.dates import JST
+from core.policy import actions_field
 
 from .models import Declaration, DeclarationCorrection
+from .policy import declaration_actions
 
 
 class DeclarationInputSerializer(serializers.Serializer):
@@ -37,6 +39,10 @@ class DeclarationSerializer(serializers.ModelSerializer):
     company = serializers.CharField(source="company.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     correction_requests = DeclarationCorrectionSerializer(many=True, read_only=True)
+    actions = actions_field(
+        declaration_actions,
+        "What the requesting user may do with the declaration now, and why not.",
+    )
 
     class Meta:
         model = Declaration
@@ -62,6 +68,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "correction_requests",
+            "actions",
         ]
         read_only_fields = fields
 

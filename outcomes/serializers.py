@@ -2,8 +2,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from applications.serializers import OutcomeMeasureSerializer
+from core.policy import actions_field
 
 from .models import OutcomeReport
+from .policy import outcome_report_actions
 from .selectors import report_improvements
 
 
@@ -35,6 +37,10 @@ class OutcomeReportSerializer(serializers.ModelSerializer):
         source="application.round.outcome_measures", many=True, read_only=True
     )
     results = serializers.SerializerMethodField()
+    actions = actions_field(
+        outcome_report_actions,
+        "What the requesting user may do with the report now (submit), and why not.",
+    )
 
     class Meta:
         model = OutcomeReport
@@ -54,6 +60,7 @@ class OutcomeReportSerializer(serializers.ModelSerializer):
             "accepted_at",
             "measures",
             "results",
+            "actions",
         ]
         read_only_fields = fields
 
