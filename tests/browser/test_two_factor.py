@@ -40,7 +40,7 @@ def test_staff_signs_in_with_a_code_after_a_wrong_one(new_page, look, people, se
     # a miss makes the device wait a second before the next try; the test does not wait
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     page = password_step(new_page, "approver")
-    expect(page).to_have_url(re.compile(r"/accounts/two-factor/verify/\?next=%2Fstaff%2F$"))
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/verify/\?next=%2Fworkspace%2F$"))
     look(page, "two-factor-verify")
     # a wrong code: the error stands next to the field, and the staff pages stay shut
     right = totp_code("approver")
