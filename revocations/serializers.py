@@ -10,9 +10,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.dates import today_jst
+from core.policy import actions_field
 
 from .exports import original_decision
 from .models import RepaymentReceipt, Revocation
+from .policy import revocation_actions
 from .selectors import repayment_due
 
 
@@ -52,6 +54,11 @@ class RevocationSerializer(serializers.ModelSerializer):
     due = serializers.SerializerMethodField()
     receipts = RepaymentReceiptSerializer(many=True, read_only=True)
     letter_url = serializers.SerializerMethodField()
+    actions = actions_field(
+        revocation_actions,
+        "What the requesting user may do with the revocation now, and why not: decide (four "
+        "eyes), cancel, record_repayment.",
+    )
 
     class Meta:
         model = Revocation
@@ -80,6 +87,7 @@ class RevocationSerializer(serializers.ModelSerializer):
             "letter_url",
             "due",
             "receipts",
+            "actions",
         ]
         read_only_fields = fields
 

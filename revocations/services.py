@@ -35,7 +35,6 @@ from .exceptions import (
     InvalidState,
     NotAllowed,
     RevocationNotFound,
-    SamePersonDecides,
     ValidationFailed,
 )
 from .interest import Receipt, repayment_position
@@ -239,7 +238,7 @@ def revocation_prepare(
 def revocation_decide(*, revocation_id: int, by: Any) -> Revocation:
     """An approver who did not prepare it decides the revocation: the application is revoked, the
     notice (with the repayment order) is issued and the company is told."""
-    if not has_role(by, Role.APPROVER):
+    if not has_role(by, Role.APPROVER):  # before any lock: the role alone refuses
         raise NotAllowed(_("Only an approver can decide a revocation."))
     application_id = (
         Revocation.objects.filter(pk=revocation_id).values_list("application_id", flat=True).first()
@@ -249,15 +248,7 @@ def revocation_decide(*, revocation_id: int, by: Any) -> Revocation:
     application = lock_application(application_id)  # the application first, as prepare does
     revocation = _locked(revocation_id)
     revocation.application = application
-    if revocation.status != Status.PREPARED:
-        raise InvalidState(
-            _("This revocation is %(status)s; only a prepared one can be decided.")
-            % {"status": revocation.get_status_display()}
-        )
-    if revocation.prepared_by_id == by.pk:
-        raise SamePersonDecides(
-            _("You prepared this revocation, so another approver must decide it (four-eyes rule).")
-        )
+    refuse_unless(policy.revocation_actions(by, revocation)[policy.DECIDE])
     if repayment_terms(application, revocation.revoked_amount) != _terms_of(revocation):
         raise InvalidState(
             _(
@@ -377,14 +368,8 @@ def repayment_record(
 ) -> RepaymentReceipt:
     """Finance records money the company repaid; the order is settled once the receipts cover
     the principal and the 加算金 due on the last receipt's day."""
-    if not has_role(by, Role.FINANCE):
-        raise NotAllowed(_("Only finance can record a repayment."))
     revocation = _locked(revocation_id)
-    if revocation.status != Status.ORDERED:
-        raise InvalidState(
-            _("This revocation is %(status)s; repayments are recorded only while it is ordered.")
-            % {"status": revocation.get_status_display()}
-        )
+    refuse_unless(policy.revocation_actions(by, revocation)[policy.RECORD])
     amount = _whole_yen(amount, field="amount")
     _ensure_received_on(revocation, received_on)
     receipts = [Receipt(on=r.received_on, amount=r.amount) for r in revocation.receipts.all()]

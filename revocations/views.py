@@ -26,7 +26,8 @@ from core.errors import KofuError
 from core.roles import Role, has_role, is_staff_side
 from payments.selectors import payment_received
 
-from . import exports, selectors, services
+from . import exports, policy, selectors, services
+from .exceptions import SamePersonDecides
 from .models import Revocation
 from .selectors import repayment_due
 
@@ -220,10 +221,10 @@ class RepaymentForm(forms.Form):
     )
 
 
-def _decide_hint(revocation: Revocation, user: Any) -> str:
-    """Why this approver cannot decide; the service decides, this only explains."""
-    if revocation.status == Status.PREPARED and revocation.prepared_by_id == user.pk:
-        return _("You prepared this revocation, so another approver must decide it (four eyes).")
+def _decide_hint(decide: Any, user: Any) -> str:
+    """Why this approver cannot decide a prepared revocation: the policy's four-eyes reason."""
+    if has_role(user, Role.APPROVER) and decide.error is SamePersonDecides and not decide:
+        return str(decide.reason)
     return ""
 
 
@@ -243,7 +244,7 @@ def revocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _ensure_reader(request)
     revocation = _revocation(pk)
     user = request.user
-    prepared = revocation.status == Status.PREPARED
+    actions = policy.revocation_actions(user, revocation)
     today = today_jst()
     return render(
         request,
@@ -256,13 +257,10 @@ def revocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "due": repayment_due(revocation, today),
             "today": today,
             "receipts": revocation.receipts.select_related("recorded_by"),
-            "can_decide": prepared
-            and has_role(user, Role.APPROVER)
-            and revocation.prepared_by_id != user.pk,
-            "decide_hint": _decide_hint(revocation, user) if has_role(user, Role.APPROVER) else "",
-            "can_cancel": prepared
-            and (has_role(user, Role.STAFF) or has_role(user, Role.APPROVER)),
-            "can_record": revocation.status == Status.ORDERED and has_role(user, Role.FINANCE),
+            "can_decide": actions[policy.DECIDE],
+            "decide_hint": _decide_hint(actions[policy.DECIDE], user),
+            "can_cancel": actions[policy.CANCEL],
+            "can_record": actions[policy.RECORD],
             "cancel_form": CancelForm(),
             "repayment_form": RepaymentForm(initial={"received_on": today}),
         },
