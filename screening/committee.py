@@ -29,11 +29,12 @@ from audit.services import event_record
 from audit.transitions import transition_fire
 from core.corporate_number import validate_corporate_number
 from core.dates import JST, add_business_days, end_of_day_jst
+from core.policy import refuse_unless
 from core.roles import Role, has_role
 from notifications.services import notify, reminder_once
 
+from . import policy
 from .exceptions import (
-    DeadlinePassed,
     DepartureUnexplained,
     InvalidState,
     NotAllowed,
@@ -117,8 +118,7 @@ def _member_role(user: Any) -> Role:
     return Role.STAFF if has_role(user, Role.STAFF) else Role.REVIEWER
 
 
-def _deadline_text(panel: ReviewPanel) -> str:
-    return panel.review_deadline.astimezone(JST).strftime("%Y-%m-%d %H:%M")
+_deadline_text = policy.deadline_text
 
 
 def _locked_assignment(assignment_id: int) -> ReviewAssignment:
@@ -502,15 +502,13 @@ def assignment_recuse(*, assignment_id: int, by: Any, reason: str) -> ReviewAssi
 @transaction.atomic
 def _assignment_recuse(*, assignment_id: int, by: Any, reason: str) -> ReviewAssignment | None:
     assignment = _locked_assignment(assignment_id)
-    if assignment.reviewer_id != by.pk:
-        raise NotAllowed(
-            _("Only the reviewer can recuse themselves; staff record a conflict for them.")
-        )
+    answer = policy.review_actions(by, assignment)[policy.RECUSE]
+    if not answer and answer.error is NotAllowed:
+        refuse_unless(answer)  # someone else's review: refused before the reason is read
     if not reason.strip():
         raise ValidationFailed(_("Say why you recuse yourself."), field="reason")
     item = assignment.item
-    if not assignment.is_open:
-        raise InvalidState(_("You can recuse yourself only before you submit your scores."))
+    refuse_unless(answer)
     ConflictOfInterest.objects.create(
         reviewer=by,
         company=item.company,
@@ -566,18 +564,7 @@ def _scores_record(
 ) -> ReviewAssignment:
     assignment = _locked_assignment(assignment_id)
     item = assignment.item
-    if assignment.reviewer_id != by.pk:
-        raise NotAllowed(_("Only the reviewer assigned to this item can score it."))
-    if not assignment.is_open:
-        raise InvalidState(
-            _("This review is %(status)s: it cannot be scored.")
-            % {"status": assignment.get_status_display()}
-        )
-    if item.panel.is_past_deadline:
-        raise DeadlinePassed(
-            _("The review deadline (%(deadline)s) has passed: scores are no longer accepted.")
-            % {"deadline": _deadline_text(item.panel)}
-        )
+    refuse_unless(policy.review_actions(by, assignment)[policy.SCORE])
     values = _checked_scores(item.panel.rubric, scores)
     criteria = {criterion.code: criterion for criterion in item.panel.rubric.criteria.all()}
     Score.objects.bulk_create(

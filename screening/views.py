@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from core.errors import KofuError, NotAllowed
 from core.roles import Role, has_role
 
-from . import committee, exports
+from . import committee, exports, policy
 from .forms import PanelForm, RecuseForm, ScoreForm
 from .models import ReviewAssignment, ReviewPanel
 from .selectors import (
@@ -127,7 +127,7 @@ def _detail_page(
     keeps what the reviewer entered. Only for an assignment ``_assignment`` let them open."""
     item = assignment.item
     panel = item.panel
-    own = assignment.reviewer_id == request.user.pk
+    actions = policy.review_actions(request.user, assignment)
     return render(
         request,
         "screening/detail.html",
@@ -137,8 +137,8 @@ def _detail_page(
             "panel": panel,
             "subject": subject_for_review(item),
             "criteria": list(panel.rubric.criteria.all()),
-            "can_score": own and assignment.is_open and not panel.is_past_deadline,
-            "can_recuse": own and assignment.is_open,
+            "can_score": actions[policy.SCORE],
+            "can_recuse": actions[policy.RECUSE],
             "form": form or ScoreForm(rubric=panel.rubric),
             "recuse_form": recuse_form or RecuseForm(),
             "scores": _score_table(assignment, request.user),
