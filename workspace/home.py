@@ -27,6 +27,7 @@ def sections(user: Any, roles: set[Role]) -> dict[str, Any]:
     if Role.STAFF in roles:
         context["corrections_due"] = queries.corrections_due()
         context["results_due"] = list(queries.results_reports_due())
+        context["outcomes_due"] = queries.outcome_reports_due()
         context["reviews_due"] = list(queries.reviews_due())
     if Role.APPROVER in roles:
         context["decisions"] = list(

@@ -35,6 +35,7 @@ from applications.models import Application, CorrectionRequest
 from awards.models import Nomination, NominationCorrection
 from core.dates import add_business_days, fiscal_year_of, today_jst
 from declarations.models import Declaration, DeclarationCorrection
+from outcomes.selectors import outcome_reports_due as reports_owed
 from screening.models import ReviewAssignment, ReviewPanel
 from workflows.flows import CommitteeFlow, DeclarationFlow, NominationFlow, SubsidyFlow
 from workflows.policy import ACTIVE
@@ -243,6 +244,12 @@ def results_reports_due(within_days: int = 14) -> QuerySet[Application]:
         .select_related("company", "round")
         .order_by("round__results_report_deadline", "pk")[:20]
     )
+
+
+def outcome_reports_due(within_days: int = 14) -> list[Any]:
+    """Outcome reports (効果報告) still owed whose due date is near or past."""
+    until = today_jst() + dt.timedelta(days=within_days)
+    return list(reports_owed(until=until).order_by("due_on", "pk")[:20])
 
 
 def reviews_due(within_days: int = 7) -> QuerySet[ReviewPanel]:

@@ -250,3 +250,20 @@ def test_a_step_without_a_letter_has_no_specimen(submitted, people, client):
     assert client.get(f"/workspace/tasks/{task.pk}/letter.pdf").status_code == 404
     client.force_login(people.applicant)
     assert client.get(f"/workspace/tasks/{task.pk}/letter.pdf").status_code == 403
+
+
+def test_the_staff_home_lists_the_deadlines_at_risk(draft, people, client):
+    import datetime as dt
+
+    from applications.models import SubsidyRound
+    from core.dates import today_jst
+
+    advance(draft, "granted", vars(people))
+    SubsidyRound.objects.filter(pk=draft.round_id).update(
+        results_report_deadline=today_jst() + dt.timedelta(days=3)
+    )
+    client.force_login(people.staff)
+    deadlines = client.get("/workspace/").content.decode().split('data-testid="deadlines"')[1]
+    assert draft.reference in deadlines
+    client.force_login(people.finance)
+    assert 'data-testid="deadlines"' not in client.get("/workspace/").content.decode()
