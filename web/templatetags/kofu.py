@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import date as date_filter
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,28 @@ def when(value: date | datetime | None) -> str:
             value = timezone.localtime(value)
         return date_filter(value, "DATETIME_FORMAT")
     return date_filter(value, "DATE_FORMAT")
+
+
+# Django knows only its own format names; this one is read from config/formats directly.
+PRECISE_FALLBACK = "Y-m-d H:i:s"
+
+
+def _precise_format() -> str:
+    for module in formats.get_format_modules(translation.get_language()):
+        if hasattr(module, "DATETIME_PRECISE_FORMAT"):
+            return module.DATETIME_PRECISE_FORMAT
+    return PRECISE_FALLBACK
+
+
+@register.filter
+def when_precise(value: datetime | None) -> str:
+    """A moment to the second, in Japan's time, for an audit (the decision trace): 2026年12月2日
+    19:26:03 on Japanese pages, 2 Dec 2026 19:26:03 on English ones (config/formats)."""
+    if value is None or value == "":
+        return "—"
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date_filter(value, _precise_format())
 
 
 @register.simple_tag(takes_context=True)
