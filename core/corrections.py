@@ -9,6 +9,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from web.templatetags.kofu import when
+
 from .dates import add_business_days, end_of_day_jst, today_jst
 from .errors import CorrectionDeadlineNotPassed, CorrectionMissing, ValidationFailed
 from .roles import Role
@@ -93,7 +95,7 @@ def correction_lapse(record: Any, *, fire: Callable[..., None], notify: Callable
     if timezone.now() < correction_lapses_at(correction):
         raise CorrectionDeadlineNotPassed(
             _("The correction deadline (%(deadline)s) has not passed yet.")
-            % {"deadline": correction.deadline.isoformat()},
+            % {"deadline": when(correction.deadline)},
             field="deadline",
         )
     fire(
