@@ -40,6 +40,11 @@ def shown(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
+def english_day(day: dt.date) -> str:
+    """2 December 2026: how an English page writes a day (config/formats/en)."""
+    return f"{day.day} {day:%B} {day.year}"
+
+
 def new_url(application) -> str:
     return f"/finance/repayments/revocations/new/{application.pk}/"
 
@@ -126,13 +131,15 @@ def test_detail_page_shows_the_decision_revoked_the_terms_and_what_is_due(
     page = browser(people.finance).get(detail_url(ordered)).content.decode()
 
     assert grant_notice.number_text in page
-    assert grant_notice.context["issued_on"] in page
+    # dates and amounts as the (English) page writes them, not ISO's 2026-12-02
+    issued_on = dt.date.fromisoformat(grant_notice.context["issued_on"])
+    assert f"{grant_notice.number_text}, {english_day(issued_on)}" in page
     assert "10.95% a year on a 365-day year" in page
-    assert ordered.interest_from.isoformat() in page
+    assert f"outstanding from {english_day(ordered.interest_from)}" in page
     # 100 days on ¥187,000 at 10.95% / 365 = ¥5,610
-    assert 'data-testid="due-principal">187,000<' in page
-    assert 'data-testid="due-interest">5,610<' in page
-    assert 'data-testid="due-total">192,610<' in page
+    assert 'data-testid="due-principal">¥187,000<' in page
+    assert 'data-testid="due-interest">¥5,610<' in page
+    assert 'data-testid="due-total">¥192,610<' in page
 
 
 def test_preparer_who_is_also_an_approver_cannot_decide(
