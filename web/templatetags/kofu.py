@@ -30,12 +30,26 @@ def yen(value: Any) -> str:
     return f"{number}円"
 
 
+def _from_iso(text: str) -> date | datetime | str:
+    """The day or moment ISO text names (as a notification's stored context holds them: 2026-12-02,
+    2026-12-02 19:26), or the text itself if it names none."""
+    try:
+        return date.fromisoformat(text) if len(text) <= 10 else datetime.fromisoformat(text)
+    except ValueError:
+        return text
+
+
 @register.filter
-def when(value: date | datetime | None) -> str:
+def when(value: date | datetime | str | None) -> str:
     """A date or a moment, in Japan's time, in the page's language's one format
-    (config/formats): 2026年12月2日 / 2026年12月2日 8:39."""
+    (config/formats): 2026年12月2日 / 2026年12月2日 8:39. ISO text is read as the day or moment
+    it names; other text is shown as it is."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, str):
+        value = _from_iso(value)
+        if isinstance(value, str):
+            return value
     if isinstance(value, datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
