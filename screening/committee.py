@@ -31,6 +31,7 @@ from core.corporate_number import validate_corporate_number
 from core.dates import JST, add_business_days, end_of_day_jst
 from core.roles import Role, has_role
 from notifications.services import notify, reminder_once
+from web.templatetags.kofu import when
 
 from .exceptions import (
     DeadlinePassed,
@@ -576,7 +577,7 @@ def _scores_record(
     if item.panel.is_past_deadline:
         raise DeadlinePassed(
             _("The review deadline (%(deadline)s) has passed: scores are no longer accepted.")
-            % {"deadline": _deadline_text(item.panel)}
+            % {"deadline": when(item.panel.review_deadline)}
         )
     values = _checked_scores(item.panel.rubric, scores)
     criteria = {criterion.code: criterion for criterion in item.panel.rubric.criteria.all()}
@@ -735,7 +736,7 @@ def reviews_closed_ensure(panel: ReviewPanel) -> None:
                 "%(count)s reviews are still open and their deadline (%(deadline)s) has not "
                 "passed: decide when every review is in or the deadline is over."
             )
-            % {"count": pending, "deadline": _deadline_text(panel)}
+            % {"count": pending, "deadline": when(panel.review_deadline)}
         )
 
 
