@@ -246,7 +246,7 @@ def test_finance_records_a_partial_then_a_full_repayment_and_the_order_is_settle
     listing = finance.get(LIST).content.decode()
     assert listing.count('data-testid="repayment-row"') == 1
     row = listing.split('data-testid="repayment-row"')[1].split("</tr>")[0]
-    cells = ["187,000", "87,000", "100,000", "861", "100,861"]
+    cells = ["¥187,000", "¥87,000", "¥100,000", "¥861", "¥100,861"]  # the English page's way
     assert [f'<td class="num">{cell}</td>' in row for cell in cells] == [True] * 5
     assert "open" in row
 
@@ -265,7 +265,7 @@ def test_finance_records_a_partial_then_a_full_repayment_and_the_order_is_settle
     ]
     html = full.content.decode()
     assert html.count('data-testid="receipt-row"') == 2
-    assert 'data-testid="due-total">0<' in html
+    assert 'data-testid="due-total">¥0<' in html
     assert 'name="record"' not in html
     assert "settled" in finance.get(LIST).content.decode().split('data-testid="repayment-row"')[1]
 
