@@ -4,7 +4,6 @@ role reads; anyone else gets 403. Every change is one service call whose refusal
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -239,15 +238,6 @@ def _terms(revocation: Revocation) -> dict[str, Any]:
     }
 
 
-def _original_shown(revocation: Revocation) -> dict[str, Any]:
-    """The grant decision revoked, as the page shows it: its notice's date (ISO text in the
-    notice, and so in the export and the API) as a date, for the page's date format."""
-    original = exports.original_decision(revocation)
-    with contextlib.suppress(TypeError, ValueError):  # else shown as the notice has it
-        original["date"] = dt.date.fromisoformat(original["date"]) if original["date"] else None
-    return original
-
-
 @login_required
 def revocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _ensure_reader(request)
@@ -261,7 +251,7 @@ def revocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "revocation": revocation,
             "application": revocation.application,
-            "original": _original_shown(revocation),
+            "original": exports.original_decision(revocation),
             "terms": _terms(revocation),
             "due": repayment_due(revocation, today),
             "today": today,
