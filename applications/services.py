@@ -31,6 +31,7 @@ from core.policy import refuse_unless
 from core.roles import Role, has_role, is_staff_side
 from core.uploads import upload_accept
 from notifications.services import notify
+from web.templatetags.kofu import when
 
 from . import policy
 from .calculation import CostLine, SubsidyComputation, SubsidyRule, subsidy_compute
@@ -406,8 +407,8 @@ def _ensure_submittable(application: Application) -> SubsidyComputation:
             )
             % {
                 "round": round_.name,
-                "opens": timezone.localtime(round_.opens_at).strftime("%Y-%m-%d %H:%M"),
-                "closes": timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M"),
+                "opens": when(round_.opens_at),
+                "closes": when(round_.closes_at),
             }
         )
     if round_.requires_declaration and not company_has_registered_declaration(

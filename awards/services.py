@@ -44,6 +44,7 @@ from notifications.services import notify
 from screening.committee import decision_outcomes, item_register
 from screening.models import CommitteeDecision
 from screening.selectors import panel_for_round
+from web.templatetags.kofu import when
 
 from . import policy
 from .exceptions import (
@@ -130,8 +131,8 @@ def _ensure_window_open(round_: AwardRound) -> None:
         )
         % {
             "round": round_.name,
-            "opens": timezone.localtime(round_.nominations_open).strftime("%Y-%m-%d %H:%M"),
-            "closes": timezone.localtime(round_.nominations_close).strftime("%Y-%m-%d %H:%M"),
+            "opens": when(round_.nominations_open),
+            "closes": when(round_.nominations_close),
         }
     )
 

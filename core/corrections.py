@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .dates import add_business_days, end_of_day_jst, today_jst
@@ -93,7 +94,8 @@ def correction_lapse(record: Any, *, fire: Callable[..., None], notify: Callable
     if timezone.now() < correction_lapses_at(correction):
         raise CorrectionDeadlineNotPassed(
             _("The correction deadline (%(deadline)s) has not passed yet.")
-            % {"deadline": correction.deadline.isoformat()},
+            # the day as pages write it (web.templatetags.kofu.when; core sits below web)
+            % {"deadline": date_format(correction.deadline)},
             field="deadline",
         )
     fire(

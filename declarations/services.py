@@ -35,6 +35,7 @@ from core.policy import refuse_unless
 from core.roles import Role, has_role
 from letters.services import number_next
 from notifications.services import notify
+from web.templatetags.kofu import when
 
 from . import policy
 from .exceptions import DeclarationActive, InvalidState, NotAllowed, ValidationFailed
@@ -382,7 +383,7 @@ def declaration_expire(*, declaration_id: int) -> Declaration:
     if timezone.now() < end_of_day_jst(declaration.period_end):
         raise InvalidState(
             _("The declared period runs until %(end)s; it has not ended yet.")
-            % {"end": declaration.period_end.isoformat()}
+            % {"end": when(declaration.period_end)}
         )
     _fire(
         declaration,

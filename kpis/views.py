@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.dates import JST
 from core.roles import is_staff_side
 from outcomes.selectors import productivity_rule
+from web.templatetags.kofu import yen
 
 from . import charts, exports
 from .labels import (
@@ -99,11 +100,22 @@ def _card(kpi: KpiFigures, report: DashboardReport, rule: str) -> dict[str, Any]
     }
 
 
+# the round table's amounts of yen, written as every page writes them (187,000円)
+YEN_COLUMNS = frozenset(
+    column for column in ROUND_PAGE_COLUMNS if column == "budget" or column.endswith("_amount")
+)
+
+
+def _round_cell(column: str, value: Any) -> str:
+    if column in PERCENT_COLUMNS:
+        return _percent(value)
+    if column in YEN_COLUMNS:
+        return yen(value)
+    return _number(value)
+
+
 def _round_cells(row: dict[str, Any]) -> list[str]:
-    return [
-        _percent(row[column]) if column in PERCENT_COLUMNS else _number(row[column])
-        for column in ROUND_PAGE_COLUMNS
-    ]
+    return [_round_cell(column, row[column]) for column in ROUND_PAGE_COLUMNS]
 
 
 def _stage_table(report: DashboardReport) -> dict[str, Any]:

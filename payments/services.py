@@ -27,6 +27,7 @@ from core.dates import JST, is_business_day, today_jst
 from core.policy import refuse_unless
 from core.roles import Role, has_role
 from notifications.services import notify
+from web.templatetags.kofu import when
 
 from . import policy
 from .bank_results import BankResult, bank_results_parse
@@ -186,7 +187,7 @@ def payee_account_retire(*, account_id: int, by: Any, reason: str = "") -> Payee
     if account.is_retired:
         raise InvalidState(
             _("This account was already retired on %(date)s.")
-            % {"date": account.retired_at.astimezone(JST).date().isoformat()},
+            % {"date": when(account.retired_at.astimezone(JST).date())},
             code="account_retired",
         )
     account.retired_at = timezone.now()
@@ -259,7 +260,7 @@ def payment_claim(*, application_id: int, by: Any, account_id: int) -> Payable:
 def _ensure_transfer_date(transfer_date: dt.date) -> None:
     if transfer_date < today_jst():
         raise ValidationFailed(
-            _("The transfer date %(date)s is in the past.") % {"date": transfer_date.isoformat()},
+            _("The transfer date %(date)s is in the past.") % {"date": when(transfer_date)},
             field="transfer_date",
         )
     if not is_business_day(transfer_date):
@@ -268,7 +269,7 @@ def _ensure_transfer_date(transfer_date: dt.date) -> None:
                 "The transfer date %(date)s is not a business day: choose a weekday that is not "
                 "a public holiday or in the year-end closure."
             )
-            % {"date": transfer_date.isoformat()},
+            % {"date": when(transfer_date)},
             field="transfer_date",
         )
 
@@ -662,8 +663,8 @@ def _ensure_not_paid_early(batch: PaymentBatch, results: list[BankResult]) -> No
             % {
                 "codes": ", ".join(early),
                 "ref": batch.reference,
-                "date": batch.transfer_date.isoformat(),
-                "today": today.isoformat(),
+                "date": when(batch.transfer_date),
+                "today": when(today),
             },
             field="data",
             code="before_transfer_date",

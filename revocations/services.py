@@ -29,6 +29,7 @@ from core.policy import refuse_unless
 from core.roles import Role, has_role
 from notifications.services import notify
 from payments.selectors import payment_received
+from web.templatetags.kofu import when
 
 from . import policy
 from .exceptions import (
@@ -357,7 +358,7 @@ def _ensure_received_on(revocation: Revocation, received_on: dt.date) -> None:
     if received_on < earliest:
         raise ValidationFailed(
             _("A repayment of this order is received on or after %(date)s.")
-            % {"date": earliest.isoformat()},
+            % {"date": when(earliest)},
             field="received_on",
         )
 

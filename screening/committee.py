@@ -32,6 +32,7 @@ from core.dates import JST, add_business_days, end_of_day_jst
 from core.policy import refuse_unless
 from core.roles import Role, has_role
 from notifications.services import notify, reminder_once
+from web.templatetags.kofu import when
 
 from . import policy
 from .exceptions import (
@@ -722,7 +723,7 @@ def reviews_closed_ensure(panel: ReviewPanel) -> None:
                 "%(count)s reviews are still open and their deadline (%(deadline)s) has not "
                 "passed: decide when every review is in or the deadline is over."
             )
-            % {"count": pending, "deadline": _deadline_text(panel)}
+            % {"count": pending, "deadline": when(panel.review_deadline)}
         )
 
 

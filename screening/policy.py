@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import JST
 from core.errors import InvalidState, NotAllowed
 from core.policy import YES, Allowed, no
+from web.templatetags.kofu import when
 
 from .exceptions import DeadlinePassed
 from .models import ReviewAssignment
@@ -18,7 +19,7 @@ RECUSE = "recuse"
 
 
 def deadline_text(panel: Any) -> str:
-    """The committee's review deadline as the refusals and reminders print it."""
+    """The committee's review deadline as its stored notification data write it."""
     return panel.review_deadline.astimezone(JST).strftime("%Y-%m-%d %H:%M")
 
 
@@ -43,7 +44,7 @@ def review_actions(user: Any, assignment: ReviewAssignment) -> dict[str, Allowed
         score = (
             no(
                 _("The review deadline (%(deadline)s) has passed: scores are no longer accepted.")
-                % {"deadline": deadline_text(panel)},
+                % {"deadline": when(panel.review_deadline)},
                 DeadlinePassed,
             )
             if panel.is_past_deadline

@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from web.templatetags.kofu import when
+
 from .selectors import PROGRAMMES, SearchFilters, round_choices, status_choices
 
 ISO_DATE = ["%Y-%m-%d"]
@@ -77,7 +79,7 @@ class PeriodForm(forms.Form):
         if start and end and start > end:
             raise ValidationError(
                 _("The period starts (%(start)s) after it ends (%(end)s).")
-                % {"start": start.isoformat(), "end": end.isoformat()},
+                % {"start": when(start), "end": when(end)},
                 code="period_reversed",
             )
         return data

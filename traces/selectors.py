@@ -40,6 +40,7 @@ from screening.models import (
     ReviewPanel,
     Score,
 )
+from web.templatetags.kofu import when
 from workflows.models import CommitteeProcess
 from workflows.selectors import process_of_subjects
 
@@ -491,6 +492,9 @@ def _trace(
 
 
 def _fact(label: Any, value: Any) -> tuple[str, str]:
+    """A fact of the record's table; a date as the page's language writes it."""
+    if isinstance(value, dt.date):
+        value = when(value)
     return str(label), "-" if value in (None, "") else str(value)
 
 
@@ -585,7 +589,10 @@ def declaration_trace(declaration_id: int) -> Trace:
         *_company_facts(declaration.company),
         _fact(_("Registration number"), declaration.registration_number),
         _fact(_("Fiscal year of registration"), declaration.fiscal_year),
-        _fact(_("Declared period"), f"{declaration.period_start} – {declaration.period_end}"),
+        _fact(
+            _("Declared period"),
+            f"{when(declaration.period_start)} – {when(declaration.period_end)}",
+        ),
         _fact(
             _("Registered"),
             f"{jst(declaration.registered_at)} {person(declaration.registered_by)}"

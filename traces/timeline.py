@@ -21,6 +21,7 @@ from core.dates import JST
 from payments.exports import account_masked
 from revocations.models import Revocation
 from screening.models import CommitteeDecisionEntry, ReviewAssignment, StaffScreening
+from web.templatetags import kofu
 from workflows.labels import action_label, role_label, status_label
 
 
@@ -110,11 +111,25 @@ def person(user: Any) -> str:
 
 
 def yen(amount: Any) -> str:
-    return f"¥{int(amount):,}" if amount is not None else "-"
+    """An amount as every page writes it: 187,000円 on Japanese pages, ¥187,000 on English."""
+    return kofu.yen(int(amount)) if amount is not None else "-"
 
 
 def jst(moment: dt.datetime | None) -> str:
-    return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
+    """A moment in Japan time to the second, as an audit needs it, in the page language's
+    style: 2026年12月2日 19:26:03 / 2 Dec 2026 19:26:03."""
+    return kofu.when_precise(moment.astimezone(JST)) if moment else "-"
+
+
+def day(value: dt.date | str | None) -> str:
+    """A day in the page language's style (2026年12月2日), from a date or the ISO text an event's
+    data holds; other text as it is."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return kofu.when(value) if value else "-"
 
 
 def letter_digest(letter: LetterRow) -> Digest:
@@ -346,7 +361,7 @@ def _revocation(event: Any, lookups: Lookups, parts: _Parts) -> None:
         return
     parts.details.append(
         _("Repay by %(deadline)s; surcharge (加算金) %(rate)s%% a year")
-        % {"deadline": revocation.repayment_deadline or "-", "rate": revocation.interest_percent}
+        % {"deadline": day(revocation.repayment_deadline), "rate": revocation.interest_percent}
     )
     letter = lookups.letters.get(revocation.letter_id)
     if letter is not None and letter.issued:
@@ -372,7 +387,7 @@ def _amounts(data: Mapping[str, Any], parts: _Parts) -> None:
         if isinstance(data.get(key), int | Decimal) and not isinstance(data.get(key), bool)
     ]
     if data.get("transfer_date"):
-        parts.details.append(_("Transfer date %(date)s") % {"date": data["transfer_date"]})
+        parts.details.append(_("Transfer date %(date)s") % {"date": day(data["transfer_date"])})
 
 
 def _generic(event: Any, lookups: Lookups, parts: _Parts) -> None:

@@ -15,6 +15,7 @@ from core.dates import add_business_days, end_of_day_jst, today_jst
 from letters.models import Letter
 from notifications.models import Notification
 from screening.models import ReviewItem
+from tests.written import day_written
 
 from .helpers import panel_create, submitted_self_nomination, third_party_nomination
 
@@ -105,7 +106,8 @@ def test_return_sets_a_business_day_deadline_and_tells_both_parties(
         "other",
     }
     assert all(notification.legally_required for notification in notified)
-    assert correction.deadline.isoformat() in notified.get(recipient=people.other_applicant).body
+    notice = notified.get(recipient=people.other_applicant)
+    assert day_written(correction.deadline, notice.language) in notice.body
 
 
 def test_resubmit_answers_the_correction(award_round, people, submitted):

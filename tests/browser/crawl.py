@@ -1,6 +1,8 @@
 """Crawl the pages a person can reach by following links, as they would see them in Japanese:
 each page is surveyed (screenshots at two widths, axe-core at each) and its visible text is
-searched for English the Japanese catalogue translates, or never marked for translation.
+searched for English the Japanese catalogue translates, or never marked for translation, and for
+dates and amounts not written the Japanese way (2026-12-02 for 2026年12月2日, ¥187,000 for
+187,000円).
 
 Used by test_crawl.py; the catalogue is read from locale/ja/LC_MESSAGES/django.po itself, so a
 msgid without a Japanese msgstr is caught as well as one the page shows untranslated.
@@ -177,6 +179,26 @@ def untranslated(
     return found
 
 
+# A date as ISO writes it, and an amount with the yen sign before it: a Japanese page writes
+# 2026年12月2日 and 187,000円 (web/templatetags/kofu.py, when and yen).
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+YEN_SIGN = re.compile(r"¥\d")
+
+
+def misformatted(texts: list[str]) -> list[str]:
+    """The texts among ``texts`` that show a date in ISO's format or an amount with the yen sign
+    before it, each with what was found."""
+    found = []
+    for text in texts:
+        hits = [
+            *(f"ISO date {hit!r}" for hit in ISO_DATE.findall(text)),
+            *(f"yen sign {hit!r}" for hit in YEN_SIGN.findall(text)),
+        ]
+        if hits:
+            found.append(f"{text!r} ({', '.join(hits)})")
+    return found
+
+
 # the narrowest phone Kofu's pages are made for: nothing may make the page scroll sideways
 NARROWEST = 360
 
@@ -198,6 +220,7 @@ class Crawl:
     broken: list[str] = field(default_factory=list)
     axe: list[str] = field(default_factory=list)
     english: list[str] = field(default_factory=list)
+    formats: list[str] = field(default_factory=list)  # ISO dates, ¥ before an amount
     too_wide: list[str] = field(default_factory=list)  # pages that scroll sideways at 360 px
     latin: list[str] = field(default_factory=list)  # every text with a Latin letter, to read
 
@@ -206,6 +229,7 @@ class Crawl:
             ("Links that do not answer 200", self.broken),
             ("axe-core serious or critical violations", self.axe),
             ("English shown untranslated", self.english),
+            ("Dates or amounts not written the Japanese way", self.formats),
             (f"Pages wider than a {NARROWEST} px phone (they scroll sideways)", self.too_wide),
         ]
         return "\n".join(
@@ -282,6 +306,7 @@ def crawl(
             result.too_wide.append(f"{here}: {width} px")
         texts = page.evaluate(VISIBLE_TEXT)
         result.english += [f"{here}: {text}" for text in untranslated(texts, catalogue, data)]
+        result.formats += [f"{here}: {text}" for text in misformatted(texts)]
         result.latin += [f"{here}: {text}" for text in texts if re.search("[A-Za-z]", text)]
         for link in page.eval_on_selector_all("a[href]", LINKS):
             parts = urlsplit(link)

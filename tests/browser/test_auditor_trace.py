@@ -65,7 +65,7 @@ def test_auditor_finds_an_application_reads_its_trace_and_downloads_the_pdf(
     expect(grant).to_have_count(1)
     expect(grant).to_contain_text("花子 承認 (approver)")
     expect(grant).to_contain_text(approver_role)
-    expect(grant).to_contain_text("¥187,000")
+    expect(grant).to_contain_text("187,000円")  # the Japanese page's way, not ¥187,000
     expect(grant.get_by_test_id("digest")).to_contain_text(grant_letter.sha256)
     expect(auditor.get_by_test_id("letters")).to_contain_text(grant_letter.sha256)
     auditor.screenshot(path=artifacts / "auditor-trace.png", full_page=True)

@@ -27,7 +27,7 @@ from core.dates import today_jst
 from declarations.services import declaration_create
 from fixtures.demo import advance, demo_load, draft_create
 from fixtures.demo_calendar import AWARD, SECOND_CALL, current_fiscal_year, round_name
-from tests.browser.crawl import crawl, english_of_catalogue, untranslated
+from tests.browser.crawl import Crawl, crawl, english_of_catalogue, misformatted, untranslated
 from tests.browser.helpers import log_in
 from workflows import services as wf
 from workflows import steps
@@ -87,6 +87,30 @@ def test_the_catalogue_check_finds_translated_english_gaps_and_fuzzy_entries(tmp
         "'staff が Add a trainee' (msgid 'Add a trainee')",
         "'Read this first' (English not in the catalogue)",
     ]
+
+
+def test_the_format_check_finds_iso_dates_and_the_yen_sign_before_an_amount():
+    texts = [
+        "2026年12月2日 19:26",
+        "187,000円",
+        "提出日 2026-12-02",
+        "¥187,000",
+        "2026-12-02 19:26:03 ¥5",
+        "APP-2026-000123",  # a reference: more digits than a date's
+        "2026-12",  # a month, not a date
+        "12026-12-021",  # part of a longer number
+        "¥ は円の記号",  # the sign, no amount
+        "—",
+    ]
+    assert misformatted(texts) == [
+        "'提出日 2026-12-02' (ISO date '2026-12-02')",
+        "'¥187,000' (yen sign '¥1')",
+        "'2026-12-02 19:26:03 ¥5' (ISO date '2026-12-02', yen sign '¥5')",
+    ]
+    result = Crawl(formats=["/finance/batches/: '¥187,000' (yen sign '¥1')"])
+    assert "Dates or amounts not written the Japanese way:\n  /finance/batches/" in (
+        result.problems()
+    )
 
 
 @pytest.fixture

@@ -118,7 +118,7 @@ def test_grant_refused_for_budget_says_what_remains(subsidy_round, people):
             application_id=draft.pk, step=steps.DECIDE, by=people.approver, data={"approve": True}
         )
     assert refused.value.remaining == 13_000
-    assert "¥13,000" in str(refused.value.message)
+    assert "残額は13,000円" in str(refused.value.message)  # in Japanese, 円 not ¥
     assert refused.value.as_dict()["remaining"] == 13_000
 
 

@@ -64,7 +64,7 @@ def test_results_reminder_when_the_report_is_due(draft, people):
     assert reminders_send(today=dt.date(2027, 2, 15))["results_due"] == 1
     assert reminders_send(today=dt.date(2027, 2, 16))["results_due"] == 0
     message = Notification.objects.get(recipient=people.applicant, kind="results_due")
-    assert "2027-02-26" in message.subject
+    assert "2027年2月26日" in message.subject  # as pages write it, not 2027-02-26
 
 
 def test_overdue_review_task_reminds_the_queue_then_the_owner(draft, people):

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from core.dates import add_business_days
 from notifications.models import Notification
 from outcomes.services import outcome_report_submit
+from tests.written import day_written
 from workflows.notices import reminders_send
 
 from .helpers import values
@@ -43,7 +44,7 @@ def test_reminder_due_once_inside_the_window(report, people, settings):
     assert reminded(people.applicant, "outcome_report_due") == 1
     assert reminded(people.colleague, "outcome_report_due") == 1
     notice = Notification.objects.get(recipient=people.applicant, kind="outcome_report_due")
-    assert due_on.isoformat() in notice.subject
+    assert day_written(due_on, notice.language) in notice.subject
     assert notice.link == f"/portal/outcomes/{report.pk}/"
 
 

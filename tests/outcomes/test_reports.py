@@ -20,6 +20,7 @@ from outcomes.services import (
 )
 from payments.models import Payment
 from payments.signals import application_paid
+from tests.written import day_written
 
 from .helpers import BASELINES, values
 
@@ -52,7 +53,7 @@ def test_payment_opens_one_report_due_six_months_after_the_transfer(paid, people
     told = Notification.objects.filter(kind="outcome_report_opened")
     assert {n.recipient for n in told} == {people.applicant, people.colleague}
     assert all(n.link == f"/portal/outcomes/{report.pk}/" for n in told)
-    assert all(report.due_on.isoformat() in n.subject for n in told)
+    assert all(day_written(report.due_on, n.language) in n.subject for n in told)
     assert all(paid.reference in n.body for n in told)
     assert AuditEvent.objects.filter(
         action="outcome_report_open", subject_type="outcomes.outcomereport"

@@ -239,7 +239,8 @@ def test_reconciliation_upload_paid_before_the_transfer_date_is_refused_beside_t
     assert response.status_code == 400
     error = beside_the_file_field(response)
     assert item.customer_code in error
-    assert released.transfer_date.isoformat() in error
+    transfer = released.transfer_date
+    assert f"transfers on {transfer.day} {transfer:%B} {transfer.year}" in error  # the page's way
     assert "before its transfer date" in error
     item.refresh_from_db()
     assert item.result == BatchItem.Result.PENDING

@@ -40,6 +40,11 @@ def shown(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
+def english_day(day: dt.date) -> str:
+    """2 December 2026: how an English page writes a day (config/formats/en)."""
+    return f"{day.day} {day:%B} {day.year}"
+
+
 def new_url(application) -> str:
     return f"/finance/repayments/revocations/new/{application.pk}/"
 
@@ -126,13 +131,15 @@ def test_detail_page_shows_the_decision_revoked_the_terms_and_what_is_due(
     page = browser(people.finance).get(detail_url(ordered)).content.decode()
 
     assert grant_notice.number_text in page
-    assert grant_notice.context["issued_on"] in page
+    # dates and amounts as the (English) page writes them, not ISO's 2026-12-02
+    issued_on = dt.date.fromisoformat(grant_notice.context["issued_on"])
+    assert f"{grant_notice.number_text}, {english_day(issued_on)}" in page
     assert "10.95% a year on a 365-day year" in page
-    assert ordered.interest_from.isoformat() in page
+    assert f"outstanding from {english_day(ordered.interest_from)}" in page
     # 100 days on ¥187,000 at 10.95% / 365 = ¥5,610
-    assert 'data-testid="due-principal">187,000<' in page
-    assert 'data-testid="due-interest">5,610<' in page
-    assert 'data-testid="due-total">192,610<' in page
+    assert 'data-testid="due-principal">¥187,000<' in page
+    assert 'data-testid="due-interest">¥5,610<' in page
+    assert 'data-testid="due-total">¥192,610<' in page
 
 
 def test_preparer_who_is_also_an_approver_cannot_decide(
@@ -239,7 +246,7 @@ def test_finance_records_a_partial_then_a_full_repayment_and_the_order_is_settle
     listing = finance.get(LIST).content.decode()
     assert listing.count('data-testid="repayment-row"') == 1
     row = listing.split('data-testid="repayment-row"')[1].split("</tr>")[0]
-    cells = ["187,000", "87,000", "100,000", "861", "100,861"]
+    cells = ["¥187,000", "¥87,000", "¥100,000", "¥861", "¥100,861"]  # the English page's way
     assert [f'<td class="num">{cell}</td>' in row for cell in cells] == [True] * 5
     assert "open" in row
 
@@ -258,7 +265,7 @@ def test_finance_records_a_partial_then_a_full_repayment_and_the_order_is_settle
     ]
     html = full.content.decode()
     assert html.count('data-testid="receipt-row"') == 2
-    assert 'data-testid="due-total">0<' in html
+    assert 'data-testid="due-total">¥0<' in html
     assert 'name="record"' not in html
     assert "settled" in finance.get(LIST).content.decode().split('data-testid="repayment-row"')[1]
 

@@ -268,7 +268,7 @@ def test_review_reminders_within_two_business_days(
     due = Notification.objects.filter(kind="review_due")
     assert due.count() == 2 * expected
     for notice in due:
-        assert "2026-12-09 17:00" in notice.subject
+        assert "2026年12月9日 17:00" in notice.subject  # not 2026-12-09 17:00
         assert notice.link == "/reviews/"
 
 

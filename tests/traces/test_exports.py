@@ -224,7 +224,10 @@ def test_log_xlsx_continues_on_another_sheet_instead_of_dropping_rows(
         ("?from=2025-04-01", "Give the date as YYYY-MM-DD."),
         ("?from=2025-02-30&to=2025-03-31", "Give the date as YYYY-MM-DD, e.g. 2026-04-01."),
         ("?from=2025/04/01&to=2025-04-30", "Give the date as YYYY-MM-DD, e.g. 2026-04-01."),
-        ("?from=2025-05-01&to=2025-04-30", "The period starts (2025-05-01) after it ends"),
+        (
+            "?from=2025-05-01&to=2025-04-30",
+            "The period starts (1 May 2025) after it ends (30 April 2025)",
+        ),
     ],
 )
 def test_log_exports_refuse_a_bad_period_with_400(people, query, problem):

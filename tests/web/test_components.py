@@ -11,7 +11,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import translation
 
-from web.templatetags.kofu import tone, when, yen
+from web.templatetags.kofu import tone, when, when_precise, yen
 
 
 def test_yen_has_separators_and_the_page_languages_unit():
@@ -31,6 +31,28 @@ def test_dates_are_written_in_japan_time_one_way_per_language():
     with translation.override("en"):
         assert when(moment) == "2 December 2026, 08:39"
         assert when(None) == "—"
+
+
+def test_dates_kept_as_iso_text_are_written_the_same_way():
+    # a notification's context is stored as JSON: its dates are ISO text
+    with translation.override("ja"):
+        assert when("2027-01-15") == "2027年1月15日"
+        assert when("2026-12-09 17:00") == "2026年12月9日 17:00"  # already Japan time
+        assert when("令和8年12月2日") == "令和8年12月2日"  # not ISO: as it is
+    with translation.override("en"):
+        assert when("2027-01-15") == "15 January 2027"
+
+
+def test_the_audit_trace_writes_moments_to_the_second_in_each_languages_style():
+    moment = dt.datetime(2026, 12, 2, 10, 26, 3, tzinfo=dt.UTC)  # 19:26:03 in Tokyo
+    with translation.override("ja"):
+        assert when_precise(moment) == "2026年12月2日 19:26:03"
+        assert when_precise(dt.datetime(2026, 12, 1, 23, 39, 5, tzinfo=dt.UTC)) == (
+            "2026年12月2日 8:39:05"
+        )
+    with translation.override("en"):
+        assert when_precise(moment) == "2 Dec 2026 19:26:03"
+        assert when_precise(None) == "—"
 
 
 def test_status_tones():

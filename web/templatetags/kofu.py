@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import date as date_filter
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -30,17 +30,53 @@ def yen(value: Any) -> str:
     return f"{number}円"
 
 
+def _from_iso(text: str) -> date | datetime | str:
+    """The day or moment ISO text names (as a notification's stored context holds them: 2026-12-02,
+    2026-12-02 19:26), or the text itself if it names none."""
+    try:
+        return date.fromisoformat(text) if len(text) <= 10 else datetime.fromisoformat(text)
+    except ValueError:
+        return text
+
+
 @register.filter
-def when(value: date | datetime | None) -> str:
+def when(value: date | datetime | str | None) -> str:
     """A date or a moment, in Japan's time, in the page's language's one format
-    (config/formats): 2026年12月2日 / 2026年12月2日 8:39."""
+    (config/formats): 2026年12月2日 / 2026年12月2日 8:39. ISO text is read as the day or moment
+    it names; other text is shown as it is."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, str):
+        value = _from_iso(value)
+        if isinstance(value, str):
+            return value
     if isinstance(value, datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
         return date_filter(value, "DATETIME_FORMAT")
     return date_filter(value, "DATE_FORMAT")
+
+
+# Django knows only its own format names; this one is read from config/formats directly.
+PRECISE_FALLBACK = "Y-m-d H:i:s"
+
+
+def _precise_format() -> str:
+    for module in formats.get_format_modules(translation.get_language()):
+        if hasattr(module, "DATETIME_PRECISE_FORMAT"):
+            return module.DATETIME_PRECISE_FORMAT
+    return PRECISE_FALLBACK
+
+
+@register.filter
+def when_precise(value: datetime | None) -> str:
+    """A moment to the second, in Japan's time, for an audit (the decision trace): 2026年12月2日
+    19:26:03 on Japanese pages, 2 Dec 2026 19:26:03 on English ones (config/formats)."""
+    if value is None or value == "":
+        return "—"
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date_filter(value, _precise_format())
 
 
 @register.simple_tag(takes_context=True)

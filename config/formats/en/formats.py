@@ -4,3 +4,5 @@ DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y, H:i"
 SHORT_DATE_FORMAT = "Y-m-d"
 SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+# to the second, where an audit needs it (the decision trace): 2 Dec 2026 19:26:03
+DATETIME_PRECISE_FORMAT = "j M Y H:i:s"

@@ -6,3 +6,6 @@ DATE_FORMAT = "Y年n月j日"
 DATETIME_FORMAT = "Y年n月j日 G:i"
 SHORT_DATE_FORMAT = "Y/m/d"
 SHORT_DATETIME_FORMAT = "Y/m/d G:i"
+# to the second, where an audit needs it (the decision trace): 2026年12月2日 19:26:03; not one
+# of Django's format names, read by web.templatetags.kofu.when_precise
+DATETIME_PRECISE_FORMAT = "Y年n月j日 G:i:s"
