@@ -478,15 +478,37 @@ def _value(value: Any) -> str:
     return "-" if value in (None, "") else str(value)
 
 
+CHANGE_LABELS = {
+    "insert": gettext_lazy("added"),
+    "update": gettext_lazy("changed"),
+    "delete": gettext_lazy("deleted"),
+}
+
+
+def _model_name(label: str) -> str:
+    """A table's name as people call it (補助金交付申請), from its label."""
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
 def change_entry(change: Any, index: int) -> TraceEntry:
-    """A row written to a key table, with each field's value before and after."""
+    """A row written to a key table, with each field's value before and after (the stored
+    values, shown as stored)."""
     return TraceEntry(
         at=change.at,
         source="change",
         actor=person(change.actor),
         role="",
         action=_("Data change (%(label)s): %(model)s #%(id)s")
-        % {"label": change.label, "model": change.model, "id": change.object_id},
+        % {
+            "label": str(CHANGE_LABELS.get(change.label, change.label)),
+            "model": _model_name(change.model),
+            "id": change.object_id,
+        },
         details=tuple(
             f"{name}: {_value(before)} → {_value(after)}"
             for name, (before, after) in sorted(change.fields.items())
