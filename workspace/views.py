@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -316,7 +315,3 @@ def save_list(request: HttpRequest) -> HttpResponse:
 def delete_list(request: HttpRequest, pk: int) -> HttpResponse:
     request.user.saved_task_lists.filter(pk=pk).delete()
     return redirect("workspace:tasks")
-
-
-def tasks_url(**params: Any) -> str:
-    return f"{reverse('workspace:tasks')}?{urlencode(params)}"
