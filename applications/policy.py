@@ -7,10 +7,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import company_id_of_user
+from accounts.permissions import company_member
 from core.errors import InvalidState
 from core.policy import YES, Allowed, no, transition_allowed
-from core.roles import Role, has_role
 
 from .labels import action_label
 from .models import Application, DocumentType
@@ -35,7 +34,7 @@ TRANSITIONS = (SUBMIT, RESUBMIT, REPORT_RESULTS, WITHDRAW)
 
 def is_member(user: Any, application: Application) -> bool:
     """An applicant acting for the applying company."""
-    return has_role(user, Role.APPLICANT) and company_id_of_user(user) == application.company_id
+    return company_member(application, user)
 
 
 def upload_allowed(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import company_member
 from accounts.selectors import company_id_of_user
 from core.errors import InvalidState
 from core.policy import YES, Allowed, no, transition_allowed
@@ -31,7 +32,7 @@ def is_party(user: Any, nomination: Nomination) -> bool:
 
 
 def is_nominee(user: Any, nomination: Nomination) -> bool:
-    return has_role(user, Role.APPLICANT) and company_id_of_user(user) == nomination.company_id
+    return company_member(nomination, user)
 
 
 def _editable(nomination: Nomination) -> Allowed:

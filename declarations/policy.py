@@ -6,10 +6,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import company_id_of_user
+from accounts.permissions import company_member
 from core.errors import InvalidState
 from core.policy import YES, Allowed, no, transition_allowed
-from core.roles import Role, has_role
 
 from .labels import action_label
 from .models import Declaration
@@ -22,7 +21,7 @@ WITHDRAW = "withdraw"
 
 
 def is_member(user: Any, declaration: Declaration) -> bool:
-    return has_role(user, Role.APPLICANT) and company_id_of_user(user) == declaration.company_id
+    return company_member(declaration, user)
 
 
 def declaration_actions(user: Any, declaration: Declaration) -> dict[str, Allowed]:

@@ -6,10 +6,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import company_id_of_user
+from accounts.permissions import company_member
 from core.errors import InvalidState
 from core.policy import YES, Allowed, no
-from core.roles import Role, has_role
 
 from .models import OutcomeReport
 
@@ -18,9 +17,7 @@ SUBMIT = "submit"
 
 def outcome_report_actions(user: Any, report: OutcomeReport) -> dict[str, Allowed]:
     """The reporting company's members submit an open report (due, or returned to them)."""
-    member = has_role(user, Role.APPLICANT) and (
-        company_id_of_user(user) == report.application.company_id
-    )
+    member = company_member(report.application, user)
     if not member:
         submit = no(_("Only a member of the reporting company can submit its outcome report."))
     elif report.status not in OutcomeReport.OPEN:

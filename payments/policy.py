@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import company_id_of_user
+from accounts.permissions import company_member
 from applications.models import Application
 from core.errors import InvalidState
 from core.policy import YES, Allowed, no, transition_allowed
@@ -26,7 +26,7 @@ RECONCILE = "reconcile"
 
 def claim_allowed(user: Any, application: Application) -> Allowed:
     """May the user claim the application's payment (精算払請求) now?"""
-    if not (has_role(user, Role.APPLICANT) and company_id_of_user(user) == application.company_id):
+    if not company_member(application, user):
         return no(_("Only a member of the applying company can claim its payment."))
     if application.status != Application.Status.CONFIRMED:
         return no(
